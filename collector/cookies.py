@@ -1,0 +1,101 @@
+"""The `sp` network-user cookie: resolving the id, and the Set-Cookie headers (collector spec section 3)."""
+
+from __future__ import annotations
+
+import re
+import time
+import uuid
+from email.utils import formatdate
+from urllib.parse import urlsplit
+
+from collector.conf import CollectorConfig
+
+ANONYMOUS_NUID = "00000000-0000-0000-0000-000000000000"
+_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+# RFC 6265 cookie-octet: printable ASCII except space, DQUOTE, comma, semicolon and backslash.
+_COOKIE_OCTETS = re.compile(r'^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$')
+
+
+def is_uuid(value: str | None) -> bool:
+    return bool(value) and bool(_UUID_RE.match(value))
+
+
+def parse_cookie_header(header: str | None) -> dict[str, str]:
+    """Parse `a=b; c=d` leniently; the first occurrence of a name wins, as browsers send the most specific first."""
+    cookies: dict[str, str] = {}
+    if not header:
+        return cookies
+    for part in header.split(";"):
+        name, sep, value = part.strip().partition("=")
+        if sep and name and name not in cookies:
+            cookies[name] = value.strip().strip('"')
+    return cookies
+
+
+def rfc6265_cookie_header(header: str) -> str:
+    """Rewrite a Cookie header as Snowplow records it: no spaces, invalid parts dropped (spec 4.2)."""
+    parts = []
+    for part in header.split(";"):
+        part = part.strip()
+        name, sep, value = part.partition("=")
+        if sep and name and _COOKIE_OCTETS.match(name) and _COOKIE_OCTETS.match(value.strip('"')):
+            parts.append(part)
+    return ";".join(parts)
+
+
+def resolve_network_user_id(anonymous: bool, nuid_param: str | None, cookie_value: str | None) -> str:
+    """Pick the network user id: anonymous zeros, then a valid `nuid` param, then a valid cookie, else new.
+
+    Unlike Snowplow's collector, a value that is not a UUID is replaced by a fresh one, because enrich would
+    otherwise reject the whole payload (spec 3.1 recommendation).
+    """
+    if anonymous:
+        return ANONYMOUS_NUID
+    if is_uuid(nuid_param):
+        return nuid_param.lower()
+    if is_uuid(cookie_value):
+        return cookie_value.lower()
+    return str(uuid.uuid4())
+
+
+def cookie_domain(config: CollectorConfig, origin_header: str | None) -> str:
+    """First configured domain matching an Origin host, else the fallback, else none (spec 3.3)."""
+    if config.cookie_domains and origin_header:
+        hosts = [urlsplit(origin).hostname or "" for origin in origin_header.split()]
+        for domain in config.cookie_domains:
+            if any(host == domain or host.endswith("." + domain) for host in hosts):
+                return domain
+    return config.cookie_fallback_domain
+
+
+def set_cookie_headers(config: CollectorConfig, nuid: str, origin_header: str | None, *, delete: bool = False,
+                       now: float | None = None) -> list[tuple[bytes, bytes]]:
+    """Build the Set-Cookie header(s): the `sp` cookie and the optional client-readable copy."""
+    now = time.time() if now is None else now
+    expires_at = now - config.cookie_expiration_seconds if delete else now + config.cookie_expiration_seconds
+    value = "" if delete else nuid
+    attributes = [f"Expires={formatdate(expires_at, usegmt=True)}"]
+    domain = cookie_domain(config, origin_header)
+    if domain:
+        attributes.append(f"Domain={domain}")
+    attributes.append("Path=/")
+    if config.cookie_secure:
+        attributes.append("Secure")
+    tail = [f"SameSite={config.cookie_samesite}"] if config.cookie_samesite else []
+    headers = []
+    main = [*attributes, *(["HttpOnly"] if config.cookie_httponly else []), *tail]
+    headers.append((b"set-cookie", "; ".join([f"{config.cookie_name}={value}", *main]).encode("latin-1")))
+    if config.client_cookie_name:
+        client = "; ".join([f"{config.client_cookie_name}={value}", *attributes, *tail])
+        headers.append((b"set-cookie", client.encode("latin-1")))
+    return headers
+
+
+def is_do_not_track(config: CollectorConfig, cookies: dict[str, str]) -> bool:
+    """True when the configured do-not-track cookie is present and its value fully matches the regex."""
+    if not config.dnt_cookie_name or config.dnt_cookie_name not in cookies:
+        return False
+    try:
+        return re.fullmatch(config.dnt_cookie_value, cookies[config.dnt_cookie_name]) is not None
+    except re.error:
+        return cookies[config.dnt_cookie_name] == config.dnt_cookie_value

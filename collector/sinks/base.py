@@ -1,0 +1,57 @@
+"""The raw-sink contract shared by the Redis Stream and PostgreSQL table implementations (DESIGN contract 2)."""
+
+from __future__ import annotations
+
+import abc
+from dataclasses import dataclass
+
+from collector.sinks.group_commit import GroupCommitWriter
+
+
+class SinkUnavailable(Exception):
+    """The sink could not durably store a payload; the collector answers 503 so trackers retry."""
+
+
+@dataclass(frozen=True)
+class ClaimedPayload:
+    """A payload taken from the sink by a drain; `id` is the manifest key (stream entry id or row id)."""
+
+    id: str
+    data: bytes
+
+
+class RawSink(abc.ABC):
+    name: str = "sink"
+
+    def __init__(self) -> None:
+        self._writer: GroupCommitWriter | None = None
+
+    async def write(self, record: bytes) -> None:
+        """Store one record durably; return only once stored. Concurrent calls share one round trip."""
+        if self._writer is None:
+            self._writer = GroupCommitWriter(self.write_batch_async)
+        await self._writer.write(record)
+
+    @abc.abstractmethod
+    async def write_batch_async(self, records: list[bytes]) -> None:
+        """Store records in one round trip; raise SinkUnavailable on any failure."""
+
+    @abc.abstractmethod
+    def write_batch(self, records: list[bytes]) -> list[str]:
+        """Synchronous write for imports, replays and tests; return the new ids."""
+
+    @abc.abstractmethod
+    def claim(self, count: int, consumer: str) -> list[ClaimedPayload]:
+        """Take up to `count` unprocessed payloads, oldest first. Called inside the load transaction."""
+
+    @abc.abstractmethod
+    def ack(self, claimed: list[ClaimedPayload]) -> None:
+        """Mark payloads done. Called inside the load transaction; takes effect only if it commits."""
+
+    @abc.abstractmethod
+    def pending_count(self) -> int:
+        """How many payloads wait to be processed (including claimed, unacknowledged ones)."""
+
+    @abc.abstractmethod
+    async def healthy(self) -> bool:
+        """True when a write would succeed now."""

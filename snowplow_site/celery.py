@@ -1,0 +1,25 @@
+"""The Celery application: drain tasks for the raw sink and periodic maintenance."""
+
+import os
+
+from celery import Celery
+
+os.environ.setdefault("DJANGO_SETTINGS_MODULE", "snowplow_site.settings")
+
+app = Celery("snowplow_site")
+app.config_from_object("django.conf:settings", namespace="CELERY")
+app.autodiscover_tasks()
+
+
+@app.on_after_configure.connect
+def schedule_periodic_tasks(sender: Celery, **_kwargs: object) -> None:
+    """Keep drains alive and partitions ahead of time (DESIGN contract 3)."""
+    from django.conf import settings
+
+    interval = settings.DRAIN_INTERVAL_SECONDS
+    sender.add_periodic_task(
+        float(interval), sender.signature("enrichment.drain_sink", expires=interval * 2), name="drain raw sink"
+    )
+    sender.add_periodic_task(
+        3600.0, sender.signature("warehouse.ensure_partitions", expires=3600), name="create future partitions"
+    )

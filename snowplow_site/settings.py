@@ -1,0 +1,201 @@
+"""Django settings, all read from environment variables with safe defaults.
+
+With no DATABASE_URL the embedded PostgreSQL under ./var/ is used; with no REDIS_URL the raw sink is a
+PostgreSQL table, Celery uses kombu's filesystem transport and the cache is Django's database cache.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+from django.core.exceptions import ImproperlyConfigured
+
+from snowplow_site import config
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(config.env_str("SNOWPLOW_VAR_DIR") or BASE_DIR / "var").resolve()
+
+DEBUG = config.env_bool("DEBUG", False)
+SECRET_KEY = config.env_str("SECRET_KEY") or config.persistent_secret_key(VAR_DIR)
+ALLOWED_HOSTS = config.env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]"])
+CSRF_TRUSTED_ORIGINS = config.env_list("CSRF_TRUSTED_ORIGINS")
+
+# --- Database -------------------------------------------------------------------------------------
+DATABASE_URL = config.env_str("DATABASE_URL")
+EMBEDDED_DATABASE = not DATABASE_URL
+if EMBEDDED_DATABASE:
+    from snowplow_site.embedded import embedded_database_url
+
+    DATABASE_URL = embedded_database_url(VAR_DIR)
+try:
+    _database = dj_database_url.parse(DATABASE_URL, conn_max_age=60, conn_health_checks=True)
+except Exception as error:  # dj_database_url raises several types for malformed URLs
+    raise config.fail("DATABASE_URL", "a postgres://user:password@host:port/name URL", DATABASE_URL) from error
+if _database.get("ENGINE") != "django.db.backends.postgresql":
+    raise config.fail("DATABASE_URL", "a postgres:// URL (only PostgreSQL is supported)", DATABASE_URL)
+if "host" in _database.get("OPTIONS", {}):
+    _database["HOST"] = _database["OPTIONS"].pop("host")
+_database["TEST"] = {"NAME": config.env_str("TEST_DATABASE_NAME") or None}
+DATABASES = {"default": _database}
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Redis, Celery, cache -------------------------------------------------------------------------
+REDIS_URL = config.env_str("REDIS_URL")
+if REDIS_URL and not REDIS_URL.startswith(("redis://", "rediss://", "unix://")):
+    raise config.fail("REDIS_URL", "a redis:// URL", REDIS_URL)
+
+RAW_SINK = config.env_str("RAW_SINK") or ("redis" if REDIS_URL else "postgres")
+if RAW_SINK not in {"redis", "postgres"}:
+    raise config.fail("RAW_SINK", "redis or postgres", RAW_SINK)
+if RAW_SINK == "redis" and not REDIS_URL:
+    raise ImproperlyConfigured("Set REDIS_URL when RAW_SINK is redis.")
+RAW_STREAM_KEY = config.env_str("RAW_STREAM_KEY") or "snowplow:raw"
+RAW_CONSUMER_GROUP = config.env_str("RAW_CONSUMER_GROUP") or "enrich"
+
+CELERY_BROKER_URL = config.env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
+CELERY_TASK_ALWAYS_EAGER = config.env_bool("CELERY_TASK_ALWAYS_EAGER", False)
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+if CELERY_BROKER_URL == "filesystem://":
+    _queue_dir = VAR_DIR / "celery-queue"
+    for sub in ("in", "processed"):
+        (_queue_dir / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_queue_dir / "in"),
+        "data_folder_out": str(_queue_dir / "in"),
+        "processed_folder": str(_queue_dir / "processed"),
+        "store_processed": False,
+    }
+DRAIN_BATCH_SIZE = config.env_int("DRAIN_BATCH_SIZE", 500, minimum=1)
+DRAIN_INTERVAL_SECONDS = config.env_int("DRAIN_INTERVAL_SECONDS", 2, minimum=1)
+
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.db.DatabaseCache", "LOCATION": "django_cache"}}
+
+# --- Collector ------------------------------------------------------------------------------------
+COLLECTOR_NAME = config.env_str("COLLECTOR_NAME") or "spdj-0.1.0"
+COLLECTOR_COOKIE_ENABLED = config.env_bool("COLLECTOR_COOKIE_ENABLED", True)
+COLLECTOR_COOKIE_NAME = config.env_str("COLLECTOR_COOKIE_NAME") or "sp"
+COLLECTOR_COOKIE_EXPIRATION_DAYS = config.env_int("COLLECTOR_COOKIE_EXPIRATION_DAYS", 365)
+COLLECTOR_COOKIE_DOMAINS = config.env_list("COLLECTOR_COOKIE_DOMAINS")
+COLLECTOR_COOKIE_FALLBACK_DOMAIN = config.env_str("COLLECTOR_COOKIE_FALLBACK_DOMAIN")
+COLLECTOR_COOKIE_SECURE = config.env_bool("COLLECTOR_COOKIE_SECURE", True)
+COLLECTOR_COOKIE_HTTPONLY = config.env_bool("COLLECTOR_COOKIE_HTTPONLY", True)
+COLLECTOR_COOKIE_SAMESITE = config.env_str("COLLECTOR_COOKIE_SAMESITE", "None")
+if COLLECTOR_COOKIE_SAMESITE.lower() not in {"none", "lax", "strict", ""}:
+    raise config.fail("COLLECTOR_COOKIE_SAMESITE", "None, Lax, Strict or empty", COLLECTOR_COOKIE_SAMESITE)
+COLLECTOR_CLIENT_COOKIE_NAME = config.env_str("COLLECTOR_CLIENT_COOKIE_NAME")
+COLLECTOR_DNT_COOKIE_NAME = config.env_str("COLLECTOR_DNT_COOKIE_NAME")
+COLLECTOR_DNT_COOKIE_VALUE = config.env_str("COLLECTOR_DNT_COOKIE_VALUE")
+COLLECTOR_TRUSTED_PROXIES = config.env_networks("COLLECTOR_TRUSTED_PROXIES")
+COLLECTOR_MAX_PAYLOAD_SIZE = config.env_int("COLLECTOR_MAX_PAYLOAD_SIZE", 1_048_576, minimum=1024)
+COLLECTOR_DROP_PAYLOAD_SIZE = config.env_int("COLLECTOR_DROP_PAYLOAD_SIZE", 2_097_152, minimum=1024)
+COLLECTOR_REDIRECTS_ENABLED = config.env_bool("COLLECTOR_REDIRECTS_ENABLED", False)
+COLLECTOR_REDIRECT_DOMAINS = config.env_list("COLLECTOR_REDIRECT_DOMAINS")
+COLLECTOR_CUSTOM_PATHS = config.env_mapping("COLLECTOR_CUSTOM_PATHS")
+COLLECTOR_CORS_MAX_AGE = config.env_int("COLLECTOR_CORS_MAX_AGE", 3600)
+COLLECTOR_PUBLIC_URL = config.env_str("COLLECTOR_PUBLIC_URL")
+
+# --- Enrichment -----------------------------------------------------------------------------------
+ENRICH_PROCESSOR_ARTIFACT = "snowplow-django-enrich"
+ENRICH_PROCESSOR_VERSION = "0.1.0"
+GEOIP_CITY_DATABASE = config.env_str("GEOIP_CITY_DATABASE")
+
+# --- Django ---------------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "rest_framework",
+    "collector",
+    "webhooks",
+    "iglu",
+    "enrichment",
+    "warehouse",
+    "dashboards",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+# Collector paths never redirect to add a slash (a redirected POST loses its body).
+APPEND_SLASH = False
+
+ROOT_URLCONF = "snowplow_site.urls"
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+WSGI_APPLICATION = "snowplow_site.wsgi.application"
+ASGI_APPLICATION = "snowplow_site.asgi.application"
+
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 10}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+LOGIN_URL = "/accounts/login/"
+LOGIN_REDIRECT_URL = "/dashboards/"
+LOGOUT_REDIRECT_URL = "/accounts/login/"
+
+LANGUAGE_CODE = "en-us"
+TIME_ZONE = "UTC"
+USE_I18N = True
+USE_TZ = True
+
+STATIC_URL = "/static/"
+STATIC_ROOT = VAR_DIR / "static"
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SECURE = config.env_bool("SESSION_COOKIE_SECURE", False)
+CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+
+REST_FRAMEWORK = {
+    "DEFAULT_AUTHENTICATION_CLASSES": [
+        "rest_framework.authentication.SessionAuthentication",
+        "rest_framework.authentication.TokenAuthentication",
+    ],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+}
+
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
