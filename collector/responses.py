@@ -10,5 +10,9 @@ PIXEL_HEADERS = [
 OK_BODY = b"ok"
 TEXT_HEADERS = [(b"content-type", b"text/plain; charset=utf-8")]
 POST_OK_HEADERS = [(b"content-type", b"text/plain")]
-ROBOTS_TXT = b"User-agent: *\nDisallow: /\n\nUser-agent: Googlebot\nDisallow: /\n\nUser-agent: AdsBot-Google\nDisallow: /"
+ROBOTS_TXT = (
+    b"User-agent: *\nDisallow: /\n\n"
+    b"User-agent: Googlebot\nDisallow: /\n\n"
+    b"User-agent: AdsBot-Google\nDisallow: /"
+)
 PREFLIGHT_ALLOWED_HEADERS = b"Content-Type, SP-Anonymous"
