@@ -1,0 +1,93 @@
+"""The loader: one batch of enriched events into atomic.events, exactly once, inside the caller's transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import uuid
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, NamedTuple
+
+import psycopg
+from django.db import DatabaseError, transaction
+
+from warehouse.atomic import COLUMNS, EVENTS_TABLE
+from warehouse.copying import copy_rows
+from warehouse.dedupe import events_deduplicate
+from warehouse.encoding import EVENT_COPY_TYPES, event_row, events_sanitize
+from warehouse.manifest import manifest_record
+
+logger = logging.getLogger(__name__)
+
+REQUIRED_FIELDS = ("event_id", "collector_tstamp", "v_collector", "v_etl")
+
+
+class LoadableEvent(NamedTuple):
+    """One canonical event (dict keyed by field name, absent = null) and its de-duplication fingerprint."""
+
+    event: dict[str, Any]
+    fingerprint: str
+
+
+@dataclass(frozen=True)
+class LoadResult:
+    """What one batch_load did. `events_loaded` counts rows written to atomic.events, re-identified synthetic
+    duplicates included; `duplicates_skipped` counts natural duplicates dropped."""
+
+    events_loaded: int
+    duplicates_skipped: int
+    synthetic_duplicates: int
+    payloads_recorded: int
+    batch_id: uuid.UUID
+
+
+def check_loadable(events: Sequence[LoadableEvent]) -> None:
+    """Raise ValueError naming the first event that lacks a field atomic.events requires, or has a bad id."""
+    for position, (event, fingerprint) in enumerate(events):
+        missing = [name for name in REQUIRED_FIELDS if event.get(name) in (None, "")]
+        if missing or not isinstance(fingerprint, str):
+            raise ValueError(f"event {position} cannot be loaded: missing {missing or ['fingerprint']}")
+        try:
+            uuid.UUID(str(event["event_id"]))
+        except ValueError:
+            raise ValueError(f"event {position} cannot be loaded: event_id {event['event_id']!r} is no UUID") from None
+
+
+def batch_load(events: Sequence[LoadableEvent], payload_ids: Sequence[str]) -> LoadResult:
+    """Load a batch of events and record its raw payloads in the manifest, in the caller's transaction.
+
+    Natural duplicates (same event_id and fingerprint, in this batch or any earlier one) are dropped; synthetic
+    ones are re-identified. Nothing is visible to others until the caller commits; if the caller rolls back,
+    nothing was loaded. Raises ValueError for events missing a required field (a caller bug, not bad data)."""
+    check_loadable(events)
+    batch_id = uuid.uuid4()
+    with transaction.atomic():
+        recorded = manifest_record(payload_ids, batch_id)
+        deduplicated = events_deduplicate([(event.event, event.fingerprint) for event in events])
+        _events_copy(deduplicated.events)
+    result = LoadResult(
+        events_loaded=len(deduplicated.events),
+        duplicates_skipped=deduplicated.natural_duplicates,
+        synthetic_duplicates=deduplicated.synthetic_duplicates,
+        payloads_recorded=len(recorded),
+        batch_id=batch_id,
+    )
+    logger.debug("batch %s: %s", batch_id, result)
+    return result
+
+
+def _events_copy(events: list[dict[str, Any]]) -> None:
+    """COPY the events; if PostgreSQL refuses a value (hostile input), clean the batch and copy it again."""
+    if not events:
+        return
+    load_tstamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
+    try:
+        with transaction.atomic():
+            copy_rows(EVENTS_TABLE, COLUMNS, EVENT_COPY_TYPES, (event_row(e, load_tstamp) for e in events))
+        return
+    except (DatabaseError, psycopg.Error, ValueError, OverflowError, TypeError, UnicodeError) as error:
+        logger.info("COPY refused a value (%s); loading the cleaned batch", error)
+    clean = events_sanitize(events)
+    with transaction.atomic():
+        copy_rows(EVENTS_TABLE, COLUMNS, EVENT_COPY_TYPES, (event_row(e, load_tstamp) for e in clean))

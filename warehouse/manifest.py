@@ -1,0 +1,37 @@
+"""The load manifest (DESIGN contract 4): which raw payloads are already in the warehouse."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Sequence
+
+from django.db import connection
+
+from warehouse.models import LoadManifest
+
+
+def loaded_payload_ids(payload_ids: Sequence[str]) -> set[str]:
+    """Return the ids among `payload_ids` whose events were already loaded (committed, or in this transaction)."""
+    if not payload_ids:
+        return set()
+    return set(LoadManifest.objects.filter(payload_id__in=list(payload_ids)).values_list("payload_id", flat=True))
+
+
+def manifest_record(payload_ids: Sequence[str], batch_id: uuid.UUID) -> set[str]:
+    """Record `payload_ids` as loaded by this batch; return the ids that were new.
+
+    An id already present was loaded by another transaction (a payload reclaimed from a slow worker); the
+    insert waits for that transaction, so the answer is final when it returns."""
+    if not payload_ids:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"""
+            INSERT INTO {LoadManifest._meta.db_table} (payload_id, batch_id)
+            SELECT unnest(%s::text[]), %s
+            ON CONFLICT (payload_id) DO NOTHING
+            RETURNING payload_id
+            """,
+            [list(payload_ids), batch_id],
+        )
+        return {row[0] for row in cursor.fetchall()}
