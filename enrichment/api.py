@@ -1,0 +1,33 @@
+"""The enrichment app's public interface for other apps (collector, warehouse, webhooks, operations)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.db import transaction
+
+from enrichment.badrows import BadRowData, badrows_record, iso_timestamp
+
+if TYPE_CHECKING:
+    from collector.splitting import SizeViolation
+
+__all__ = ["BadRowData", "badrows_record", "record_size_violations"]
+
+
+def record_size_violations(violations: list[SizeViolation]) -> None:
+    """Store the collector's size_violation bad rows (collector spec 4.4)."""
+    rows = [
+        BadRowData(
+            type="size_violation",
+            failure={
+                "timestamp": iso_timestamp(),
+                "maximumAllowedSizeBytes": violation.maximum_size,
+                "actualSizeBytes": violation.actual_size,
+                "expectation": violation.expectation,
+            },
+            payload=violation.payload_text,
+        )
+        for violation in violations
+    ]
+    with transaction.atomic():
+        badrows_record(rows)

@@ -1,0 +1,142 @@
+"""Phase 1: tracker-protocol parameters into canonical fields (enrich's Transform), collecting every error."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from enrichment import conversions as cv
+from enrichment.events import Event
+
+
+@dataclass(frozen=True)
+class ParseError:
+    """One atomic field that could not be converted; all of an event's errors become one schema violation."""
+
+    field: str
+    value: str
+    message: str
+
+
+def _string(field: str) -> Callable[[Event, str], None]:
+    def assign(event: Event, value: str) -> None:
+        event[field] = value
+
+    return assign
+
+
+def _converted(field: str, convert: Callable[[str], Any]) -> Callable[[Event, str], None]:
+    def assign(event: Event, value: str) -> None:
+        event[field] = convert(value)
+
+    return assign
+
+
+def _size(width_field: str, height_field: str) -> Callable[[Event, str], None]:
+    def assign(event: Event, value: str) -> None:
+        event[width_field], event[height_field] = cv.to_size(value)
+
+    return assign
+
+
+def _base64(field: str) -> Callable[[Event, str], None]:
+    def assign(event: Event, value: str) -> None:
+        event[field] = cv.decode_base64url(value)
+
+    return assign
+
+
+# Parameter -> how it fills the event. `tnuid` is applied in a second pass so it beats `nuid`.
+TRANSFORMS: dict[str, Callable[[Event, str], None]] = {
+    "e": _converted("event", cv.to_event_type),
+    "ip": _string("user_ipaddress"),
+    "aid": _string("app_id"),
+    "p": _converted("platform", cv.to_platform),
+    "tid": _converted("txn_id", cv.to_int),
+    "uid": _string("user_id"),
+    "duid": _string("domain_userid"),
+    "nuid": _string("network_userid"),
+    "ua": _string("useragent"),
+    "fp": _string("user_fingerprint"),
+    "vid": _converted("domain_sessionidx", cv.to_int),
+    "sid": _converted("domain_sessionid", cv.to_uuid),
+    "dtm": _converted("dvce_created_tstamp", cv.to_millis),
+    "ttm": _converted("true_tstamp", cv.to_millis),
+    "stm": _converted("dvce_sent_tstamp", cv.to_millis),
+    "tna": _string("name_tracker"),
+    "tv": _string("v_tracker"),
+    "cv": _string("v_collector"),
+    "lang": _string("br_lang"),
+    "f_pdf": _converted("br_features_pdf", cv.to_boolean),
+    "f_fla": _converted("br_features_flash", cv.to_boolean),
+    "f_java": _converted("br_features_java", cv.to_boolean),
+    "f_dir": _converted("br_features_director", cv.to_boolean),
+    "f_qt": _converted("br_features_quicktime", cv.to_boolean),
+    "f_realp": _converted("br_features_realplayer", cv.to_boolean),
+    "f_wma": _converted("br_features_windowsmedia", cv.to_boolean),
+    "f_gears": _converted("br_features_gears", cv.to_boolean),
+    "f_ag": _converted("br_features_silverlight", cv.to_boolean),
+    "cookie": _converted("br_cookies", cv.to_boolean),
+    "res": _size("dvce_screenwidth", "dvce_screenheight"),
+    "cd": _string("br_colordepth"),
+    "tz": _string("os_timezone"),
+    "refr": _string("page_referrer"),
+    "url": _string("page_url"),
+    "page": _string("page_title"),
+    "cs": _string("doc_charset"),
+    "ds": _size("doc_width", "doc_height"),
+    "vp": _size("br_viewwidth", "br_viewheight"),
+    "eid": _converted("event_id", cv.to_uuid),
+    "co": _string("contexts"),
+    "cx": _base64("contexts"),
+    "ev_ca": _string("se_category"),
+    "ev_ac": _string("se_action"),
+    "ev_la": _string("se_label"),
+    "ev_pr": _string("se_property"),
+    "ev_va": _converted("se_value", cv.to_double),
+    "se_ca": _string("se_category"),
+    "se_ac": _string("se_action"),
+    "se_la": _string("se_label"),
+    "se_pr": _string("se_property"),
+    "se_va": _converted("se_value", cv.to_double),
+    "ue_pr": _string("unstruct_event"),
+    "ue_px": _base64("unstruct_event"),
+    "tr_id": _string("tr_orderid"),
+    "tr_af": _string("tr_affiliation"),
+    "tr_tt": _converted("tr_total", cv.to_double),
+    "tr_tx": _converted("tr_tax", cv.to_double),
+    "tr_sh": _converted("tr_shipping", cv.to_double),
+    "tr_ci": _string("tr_city"),
+    "tr_st": _string("tr_state"),
+    "tr_co": _string("tr_country"),
+    "tr_cu": _string("tr_currency"),
+    "ti_id": _string("ti_orderid"),
+    "ti_sk": _string("ti_sku"),
+    "ti_nm": _string("ti_name"),
+    "ti_na": _string("ti_name"),
+    "ti_ca": _string("ti_category"),
+    "ti_pr": _converted("ti_price", cv.to_double),
+    "ti_qu": _converted("ti_quantity", cv.to_int),
+    "ti_cu": _string("ti_currency"),
+    "pp_mix": _converted("pp_xoffset_min", cv.to_int),
+    "pp_max": _converted("pp_xoffset_max", cv.to_int),
+    "pp_miy": _converted("pp_yoffset_min", cv.to_int),
+    "pp_may": _converted("pp_yoffset_max", cv.to_int),
+}
+SECOND_PASS: dict[str, Callable[[Event, str], None]] = {"tnuid": _string("network_userid")}
+
+
+def transform(parameters: dict[str, str], event: Event) -> list[ParseError]:
+    """Fill `event` from `parameters`; return every conversion error (the event is then a bad row)."""
+    errors: list[ParseError] = []
+    for table in (TRANSFORMS, SECOND_PASS):
+        for name, assign in table.items():
+            value = parameters.get(name)
+            if value is None or value == "":
+                continue
+            try:
+                assign(event, value)
+            except cv.ConversionError as error:
+                errors.append(ParseError(name, value, str(error)))
+    return errors

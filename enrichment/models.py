@@ -1,0 +1,40 @@
+"""Bad rows (DESIGN contract 8) and the configuration version counter (contract 10)."""
+
+from django.db import models
+
+
+class BadRow(models.Model):
+    """One event or payload that could not be processed, in Snowplow's bad-row JSON, with its original bytes."""
+
+    class Status(models.TextChoices):
+        NEW = "new"
+        REPLAYED = "replayed"
+        RECOVERED = "recovered"
+        IGNORED = "ignored"
+
+    type = models.CharField(max_length=64, db_index=True)
+    processor = models.CharField(max_length=128)
+    failure_signature = models.CharField(max_length=64, db_index=True)
+    app_id = models.CharField(max_length=255, blank=True, default="", db_index=True)
+    first_seen = models.DateTimeField(db_index=True)
+    last_seen = models.DateTimeField()
+    data = models.JSONField(help_text="The Snowplow bad-row self-describing JSON.")
+    payload = models.BinaryField(null=True, help_text="The original CollectorPayload (Thrift) where there is one.")
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.NEW, db_index=True)
+
+    class Meta:
+        db_table = "bad_rows"
+        indexes = [models.Index(fields=["type", "first_seen"])]
+
+    def __str__(self) -> str:
+        return f"{self.type} {self.first_seen:%Y-%m-%d %H:%M:%S}"
+
+
+class ConfigVersion(models.Model):
+    """A single counter bumped by any configuration change; workers reload when it moves."""
+
+    id = models.PositiveSmallIntegerField(primary_key=True, default=1)
+    version = models.BigIntegerField(default=0)
+
+    class Meta:
+        db_table = "config_version"
