@@ -5,4 +5,5 @@ from dashboards import views
 app_name = "dashboards"
 urlpatterns = [
     path("", views.site_list, name="site_list"),
+    path("<slug:slug>/", views.site_overview, name="overview"),
 ]

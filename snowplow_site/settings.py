@@ -100,7 +100,17 @@ COLLECTOR_REDIRECTS_ENABLED = config.env_bool("COLLECTOR_REDIRECTS_ENABLED", Fal
 COLLECTOR_REDIRECT_DOMAINS = config.env_list("COLLECTOR_REDIRECT_DOMAINS")
 COLLECTOR_CUSTOM_PATHS = config.env_mapping("COLLECTOR_CUSTOM_PATHS")
 COLLECTOR_CORS_MAX_AGE = config.env_int("COLLECTOR_CORS_MAX_AGE", 3600)
+# SSC's HTTP server limits (spec 2.5): longer request targets get 414, larger header blocks 431.
+COLLECTOR_MAX_REQUEST_LINE = config.env_int("COLLECTOR_MAX_REQUEST_LINE", 20480, minimum=1024)
+COLLECTOR_MAX_HEADERS_SIZE = config.env_int("COLLECTOR_MAX_HEADERS_SIZE", 40960, minimum=1024)
+COLLECTOR_CROSSDOMAIN_ENABLED = config.env_bool("COLLECTOR_CROSSDOMAIN_ENABLED", False)
+COLLECTOR_CROSSDOMAIN_DOMAINS = config.env_list("COLLECTOR_CROSSDOMAIN_DOMAINS", ["*"])
+COLLECTOR_CROSSDOMAIN_SECURE = config.env_bool("COLLECTOR_CROSSDOMAIN_SECURE", True)
 COLLECTOR_PUBLIC_URL = config.env_str("COLLECTOR_PUBLIC_URL")
+# Where pages load Snowplow's JavaScript tracker from: its public CDN, pinned, unless you self-host sp.js.
+TRACKER_JS_URL = config.env_str("TRACKER_JS_URL") or (
+    "https://cdn.jsdelivr.net/npm/@snowplow/javascript-tracker@4.1.0/dist/sp.js"
+)
 
 # --- Enrichment -----------------------------------------------------------------------------------
 ENRICH_PROCESSOR_ARTIFACT = "snowplow-django-enrich"
