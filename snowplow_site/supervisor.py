@@ -58,7 +58,7 @@ class Supervisor:
     def stop(self) -> None:
         running = [m for m in self.processes if m.process and m.process.poll() is None]
         for managed in running:
-            _signal_group(managed.process, signal.SIGTERM)
+            managed.process.send_signal(signal.SIGTERM)  # the parent shuts its own children down warmly
         deadline = time.monotonic() + STOP_GRACE_SECONDS
         for managed in running:
             remaining = max(0.1, deadline - time.monotonic())

@@ -15,6 +15,7 @@ from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
 from dashboards.models import Site
+from snowplow_site.embedded import stop_embedded_server
 from snowplow_site.supervisor import ManagedProcess, Supervisor
 
 DEMO_APP_ID = "demo-site"
@@ -57,6 +58,11 @@ class Command(BaseCommand):
         if options["demo"]:
             self.send_demo(base, options)
         status = supervisor.wait()
+        if settings.EMBEDDED_DATABASE:
+            from django.db import connections
+
+            connections.close_all()
+            stop_embedded_server(settings.VAR_DIR)
         if status:
             raise CommandError(f"A process stopped unexpectedly (status {status}).")
 
