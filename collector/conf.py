@@ -4,12 +4,19 @@ from __future__ import annotations
 
 import functools
 import ipaddress
+import re
 from dataclasses import dataclass
 
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 
-CANONICAL_PATHS = {"/com.snowplowanalytics.snowplow/tp2", "/r/tp2", "/com.snowplowanalytics.iglu/v1"}
-RESERVED_PREFIXES = ("/admin", "/accounts", "/dashboards", "/api", "/micro", "/static", "/health", "/sink-health")
+CANONICAL_PATHS = frozenset({"/com.snowplowanalytics.snowplow/tp2", "/r/tp2", "/com.snowplowanalytics.iglu/v1"})
+# Product pages and the collector's own fixed routes: a custom path may not shadow them.
+RESERVED_PREFIXES = (
+    "/admin", "/accounts", "/dashboards", "/api", "/micro", "/static", "/health", "/sink-health",
+    "/robots.txt", "/crossdomain.xml", "/i", "/ice.png",
+)
+Network = ipaddress.IPv4Network | ipaddress.IPv6Network
 
 
 @dataclass(frozen=True)
@@ -25,28 +32,49 @@ class CollectorConfig:
     cookie_samesite: str
     client_cookie_name: str
     dnt_cookie_name: str
-    dnt_cookie_value: str
-    trusted_proxies: tuple[ipaddress.IPv4Network | ipaddress.IPv6Network, ...]
+    dnt_cookie_value: re.Pattern[str] | None
+    trusted_proxies: tuple[Network, ...]
     max_payload_size: int
     drop_payload_size: int
+    max_request_line: int
+    max_headers_size: int
     redirects_enabled: bool
-    redirect_domains: tuple[str, ...]
+    redirect_domains: frozenset[str]
     custom_paths: dict[str, str]
     cors_max_age: int
+    crossdomain_enabled: bool
+    crossdomain_domains: tuple[str, ...]
+    crossdomain_secure: bool
 
 
 def check_custom_paths(paths: dict[str, str]) -> dict[str, str]:
     """Refuse mappings that would shadow product pages or point at a non-collector path."""
     for source, target in paths.items():
-        if not source.startswith("/") or source.startswith(RESERVED_PREFIXES):
-            raise ValueError(f"Custom collector path {source!r} must start with / and not use a reserved prefix.")
+        reserved = any(source == prefix or source.startswith(prefix + "/") for prefix in RESERVED_PREFIXES)
+        if not source.startswith("/") or source == "/" or source.endswith("/") or reserved:
+            raise ImproperlyConfigured(
+                f"COLLECTOR_CUSTOM_PATHS: {source!r} must start with /, not end with /, and not use a reserved prefix."
+            )
         if target not in CANONICAL_PATHS:
-            raise ValueError(f"Custom collector path {source!r} must map to one of {sorted(CANONICAL_PATHS)}.")
+            raise ImproperlyConfigured(
+                f"COLLECTOR_CUSTOM_PATHS: {source!r} must map to one of {sorted(CANONICAL_PATHS)}."
+            )
     return dict(paths)
+
+
+def check_dnt_pattern(name: str, value: str) -> re.Pattern[str] | None:
+    """Compile the do-not-track value once; the feature is on when a cookie name is set."""
+    if not name:
+        return None
+    try:
+        return re.compile(value)
+    except re.error as error:
+        raise ImproperlyConfigured(f"COLLECTOR_DNT_COOKIE_VALUE must be a regular expression ({error}).") from None
 
 
 @functools.cache
 def get_collector_config() -> CollectorConfig:
+    """Read the COLLECTOR_* settings once per process."""
     samesite = settings.COLLECTOR_COOKIE_SAMESITE.strip()
     return CollectorConfig(
         name=f"{settings.COLLECTOR_NAME}-{settings.RAW_SINK}sink",
@@ -60,12 +88,17 @@ def get_collector_config() -> CollectorConfig:
         cookie_samesite=samesite.capitalize() if samesite else "",
         client_cookie_name=settings.COLLECTOR_CLIENT_COOKIE_NAME,
         dnt_cookie_name=settings.COLLECTOR_DNT_COOKIE_NAME,
-        dnt_cookie_value=settings.COLLECTOR_DNT_COOKIE_VALUE,
+        dnt_cookie_value=check_dnt_pattern(settings.COLLECTOR_DNT_COOKIE_NAME, settings.COLLECTOR_DNT_COOKIE_VALUE),
         trusted_proxies=tuple(settings.COLLECTOR_TRUSTED_PROXIES),
         max_payload_size=settings.COLLECTOR_MAX_PAYLOAD_SIZE,
         drop_payload_size=settings.COLLECTOR_DROP_PAYLOAD_SIZE,
+        max_request_line=settings.COLLECTOR_MAX_REQUEST_LINE,
+        max_headers_size=settings.COLLECTOR_MAX_HEADERS_SIZE,
         redirects_enabled=settings.COLLECTOR_REDIRECTS_ENABLED,
-        redirect_domains=tuple(d.lower() for d in settings.COLLECTOR_REDIRECT_DOMAINS),
+        redirect_domains=frozenset(d.lower() for d in settings.COLLECTOR_REDIRECT_DOMAINS),
         custom_paths=check_custom_paths(settings.COLLECTOR_CUSTOM_PATHS),
         cors_max_age=settings.COLLECTOR_CORS_MAX_AGE,
+        crossdomain_enabled=settings.COLLECTOR_CROSSDOMAIN_ENABLED,
+        crossdomain_domains=tuple(settings.COLLECTOR_CROSSDOMAIN_DOMAINS),
+        crossdomain_secure=settings.COLLECTOR_CROSSDOMAIN_SECURE,
     )

@@ -2,22 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import time
 import uuid
 from email.utils import formatdate
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from collector.conf import CollectorConfig
 
 ANONYMOUS_NUID = "00000000-0000-0000-0000-000000000000"
-_UUID_RE = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+_UUID_RE = re.compile(r"[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}")
 # RFC 6265 cookie-octet: printable ASCII except space, DQUOTE, comma, semicolon and backslash.
-_COOKIE_OCTETS = re.compile(r'^[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]*$')
+_OCTET = r"[\x21\x23-\x2b\x2d-\x3a\x3c-\x5b\x5d-\x7e]"
+_COOKIE_OCTETS = re.compile(rf"{_OCTET}*")
+# The usual header, every pair well formed, takes one match instead of a loop over the pairs.
+_WELL_FORMED = re.compile(rf"{_OCTET}+={_OCTET}*(?:; ?{_OCTET}+={_OCTET}*)*")
 
 
 def is_uuid(value: str | None) -> bool:
-    return bool(value) and bool(_UUID_RE.match(value))
+    """True for the 8-4-4-4-12 hex form enrich parses as a network user id."""
+    return bool(value) and _UUID_RE.fullmatch(value) is not None
+
+
+def nuid_param(query: bytes) -> str | None:
+    """The collector-level `nuid` query parameter (spec 3.1), looked for only when the bytes are there."""
+    if b"nuid=" not in query:
+        return None
+    values = parse_qs(query.decode("utf-8", "replace")).get("nuid")
+    return values[0] if values else None
 
 
 def parse_cookie_header(header: str | None) -> dict[str, str]:
@@ -34,11 +47,13 @@ def parse_cookie_header(header: str | None) -> dict[str, str]:
 
 def rfc6265_cookie_header(header: str) -> str:
     """Rewrite a Cookie header as Snowplow records it: no spaces, invalid parts dropped (spec 4.2)."""
+    if _WELL_FORMED.fullmatch(header):
+        return header.replace(" ", "")
     parts = []
     for part in header.split(";"):
         part = part.strip()
         name, sep, value = part.partition("=")
-        if sep and name and _COOKIE_OCTETS.match(name) and _COOKIE_OCTETS.match(value.strip('"')):
+        if sep and name and _COOKIE_OCTETS.fullmatch(name) and _COOKIE_OCTETS.fullmatch(value.strip('"')):
             parts.append(part)
     return ";".join(parts)
 
@@ -70,32 +85,37 @@ def cookie_domain(config: CollectorConfig, origin_header: str | None) -> str:
 
 def set_cookie_headers(config: CollectorConfig, nuid: str, origin_header: str | None, *, delete: bool = False,
                        now: float | None = None) -> list[tuple[bytes, bytes]]:
-    """Build the Set-Cookie header(s): the `sp` cookie and the optional client-readable copy."""
-    now = time.time() if now is None else now
-    expires_at = now - config.cookie_expiration_seconds if delete else now + config.cookie_expiration_seconds
+    """Build the Set-Cookie header(s): the `sp` cookie and the optional client-readable copy (spec 3.2, 3.4).
+
+    Deleting sends an empty value that expired `expiration` ago, as SSC does for SP-Anonymous requests.
+    """
+    seconds = int(time.time() if now is None else now)
+    lifetime = -config.cookie_expiration_seconds if delete else config.cookie_expiration_seconds
+    expires = _http_date(seconds + lifetime)
     value = "" if delete else nuid
-    attributes = [f"Expires={formatdate(expires_at, usegmt=True)}"]
+    attributes = f"; Expires={expires}"
     domain = cookie_domain(config, origin_header)
     if domain:
-        attributes.append(f"Domain={domain}")
-    attributes.append("Path=/")
+        attributes += f"; Domain={domain}"
+    attributes += "; Path=/"
     if config.cookie_secure:
-        attributes.append("Secure")
-    tail = [f"SameSite={config.cookie_samesite}"] if config.cookie_samesite else []
-    headers = []
-    main = [*attributes, *(["HttpOnly"] if config.cookie_httponly else []), *tail]
-    headers.append((b"set-cookie", "; ".join([f"{config.cookie_name}={value}", *main]).encode("latin-1")))
+        attributes += "; Secure"
+    samesite = f"; SameSite={config.cookie_samesite}" if config.cookie_samesite else ""
+    httponly = "; HttpOnly" if config.cookie_httponly else ""
+    headers = [(b"set-cookie", f"{config.cookie_name}={value}{attributes}{httponly}{samesite}".encode("latin-1"))]
     if config.client_cookie_name:
-        client = "; ".join([f"{config.client_cookie_name}={value}", *attributes, *tail])
-        headers.append((b"set-cookie", client.encode("latin-1")))
+        headers.append((b"set-cookie", f"{config.client_cookie_name}={value}{attributes}{samesite}".encode("latin-1")))
     return headers
 
 
+@functools.lru_cache(maxsize=4)
+def _http_date(seconds: int) -> str:
+    """An IMF-fixdate; cached because every tracking response in the same second carries the same one."""
+    return formatdate(seconds, usegmt=True)
+
+
 def is_do_not_track(config: CollectorConfig, cookies: dict[str, str]) -> bool:
-    """True when the configured do-not-track cookie is present and its value fully matches the regex."""
-    if not config.dnt_cookie_name or config.dnt_cookie_name not in cookies:
+    """True when the do-not-track cookie is present and its value fully matches the configured regex (spec 3.6)."""
+    if config.dnt_cookie_value is None or config.dnt_cookie_name not in cookies:
         return False
-    try:
-        return re.fullmatch(config.dnt_cookie_value, cookies[config.dnt_cookie_name]) is not None
-    except re.error:
-        return cookies[config.dnt_cookie_name] == config.dnt_cookie_value
+    return config.dnt_cookie_value.fullmatch(cookies[config.dnt_cookie_name]) is not None

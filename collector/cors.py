@@ -1,43 +1,54 @@
-"""CORS headers that let the browser tracker's credentialed requests succeed from any site."""
+"""CORS headers that let the browser tracker's credentialed requests succeed from any site (spec 2.2, 2.3)."""
 
 from __future__ import annotations
 
+import functools
+from urllib.parse import urlsplit
 
+from collector.responses import Headers
+
+PREFLIGHT_ALLOWED = ("Content-Type", "SP-Anonymous")
+_CREDENTIALS = (b"access-control-allow-credentials", b"true")
+_VARY = (b"vary", b"Origin")
+
+
+@functools.lru_cache(maxsize=1024)
 def allowed_origin(origin_header: str | None) -> bytes:
-    """Echo the first origin of the request, or `*` when there is none or it is `null` (spec 2.2)."""
-    if not origin_header:
-        return b"*"
-    first = origin_header.split()[0] if origin_header.split() else ""
+    """The first origin of the request as `scheme://host[:port]`, or `*` without one or for `null` (spec 2.2)."""
+    first = origin_header.split(" ", 1)[0].strip() if origin_header else ""
     if not first or first == "null":
         return b"*"
-    return first.encode("latin-1", "replace")
+    try:
+        parts = urlsplit(first)
+        host, port = parts.hostname, parts.port
+    except ValueError:
+        return b"*"
+    if not parts.scheme or not host or not first.isascii() or not first.isprintable():
+        return b"*"
+    host = f"[{host}]" if ":" in host else host
+    return f"{parts.scheme}://{host}{'' if port is None else f':{port}'}".encode("ascii")
 
 
-def cors_headers(origin_header: str | None) -> list[tuple[bytes, bytes]]:
-    return [
-        (b"access-control-allow-origin", allowed_origin(origin_header)),
-        (b"access-control-allow-credentials", b"true"),
-        (b"vary", b"Origin"),
-    ]
+def cors_headers(origin_header: str | None) -> Headers:
+    """Sent on every tracking response. `Vary: Origin` keeps shared caches from mixing origins (pitfall 7.1)."""
+    return [(b"access-control-allow-origin", allowed_origin(origin_header)), _CREDENTIALS, _VARY]
 
 
-def preflight_headers(
-    origin_header: str | None, max_age: int, requested_headers: str | None
-) -> list[tuple[bytes, bytes]]:
+def preflight_headers(origin_header: str | None, max_age: int, requested_headers: str | None) -> Headers:
     """Answer a preflight; trackers with `customHeaders` get their requested headers allowed too (pitfall 7.2)."""
-    allowed = b"Content-Type, SP-Anonymous"
-    if requested_headers:
-        extra = [h.strip() for h in requested_headers.split(",") if h.strip()]
-        known = {"content-type", "sp-anonymous"}
-        extra = [h for h in extra if h.lower() not in known and _is_token(h)]
-        if extra:
-            allowed += b", " + ", ".join(extra).encode("latin-1")
+    allowed = list(PREFLIGHT_ALLOWED)
+    known = {name.lower() for name in allowed}
+    for name in (requested_headers or "").split(","):
+        name = name.strip()
+        if name and name.lower() not in known and _is_token(name):
+            allowed.append(name)
+            known.add(name.lower())
     return [
         *cors_headers(origin_header),
-        (b"access-control-allow-headers", allowed),
+        (b"access-control-allow-headers", ", ".join(allowed).encode("ascii")),
         (b"access-control-max-age", str(max_age).encode()),
     ]
 
 
 def _is_token(name: str) -> bool:
-    return name.isascii() and all(c.isalnum() or c in "-_" for c in name)
+    return name.isascii() and all(char.isalnum() or char in "-_" for char in name)

@@ -2,24 +2,25 @@
 
 from __future__ import annotations
 
-import ipaddress
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
+from collector import addresses
 from collector.conf import CollectorConfig
 from collector.cookies import rfc6265_cookie_header
 from collector.payload import ENCODING, SCHEMA, CollectorPayload
 
 # Headers dropped from the record when the request asks for server-side anonymisation (spec 3.5).
-ANONYMOUS_DROPPED = {"x-forwarded-for", "x-real-ip", "cookie"}
-# Headers that carry a client address: only kept when the peer is a trusted proxy, because enrichment
-# takes the client IP from them (spec 4.3) and an untrusted client could otherwise spoof it.
-FORWARDING_HEADERS = {"x-forwarded-for", "forwarded", "x-real-ip"}
+ANONYMOUS_DROPPED = frozenset({"x-forwarded-for", "x-real-ip", "cookie"})
+# Headers that carry a client address. Enrich takes the client IP from them (spec 4.3), so they are kept only
+# when the peer is a trusted proxy; from anyone else they would let a client choose its own recorded IP.
+FORWARDING_HEADERS = frozenset({"x-forwarded-for", "forwarded", "x-real-ip"})
 
 
 @dataclass
 class CollectorRequest:
-    """The parts of an HTTP request the collector looks at; header names lower-cased, values latin-1."""
+    """The parts of an HTTP request the collector looks at; header names lower-cased."""
 
     method: str
     path: str
@@ -28,68 +29,90 @@ class CollectorRequest:
     peer: str | None
     body: bytes | None = None
     received_ms: int = field(default_factory=lambda: int(time.time() * 1000))
+    by_name: dict[str, str] = field(init=False, repr=False)
+
+    def __post_init__(self) -> None:
+        # reversed, so the first occurrence of a repeated header wins, as http4s' `headers.get` does
+        self.by_name = dict(reversed(self.headers))
 
     def header(self, name: str) -> str | None:
-        for key, value in self.headers:
-            if key == name:
-                return value
-        return None
+        return self.by_name.get(name)
 
 
-def is_trusted_proxy(config: CollectorConfig, peer: str | None) -> bool:
-    if not peer or not config.trusted_proxies:
-        return False
+def header_text(value: bytes) -> str:
+    """Header bytes as text: UTF-8 when they are (browsers send it), else latin-1 so no byte is lost."""
     try:
-        address = ipaddress.ip_address(peer)
-    except ValueError:
-        return False
-    return any(address in network for network in config.trusted_proxies)
+        return value.decode("utf-8")
+    except UnicodeDecodeError:
+        return value.decode("latin-1")
 
 
-def client_ip(config: CollectorConfig, request: CollectorRequest, anonymous: bool) -> str:
-    """The first X-Forwarded-For address from a trusted proxy, else the socket peer; `unknown` if anonymous."""
-    if anonymous:
-        return "unknown"
-    if is_trusted_proxy(config, request.peer):
-        forwarded = request.header("x-forwarded-for")
-        if forwarded:
-            first = forwarded.split(",")[0].strip().strip("[]")
-            try:
-                return str(ipaddress.ip_address(first))
-            except ValueError:
-                return "unknown"
-    return request.peer or "unknown"
+def request_from_scope(scope: dict[str, Any], body: bytes | None) -> CollectorRequest:
+    """Build a CollectorRequest from an ASGI HTTP scope."""
+    client = scope.get("client")
+    return CollectorRequest(
+        method=scope["method"],
+        path=scope["path"],
+        query=scope.get("query_string", b""),
+        headers=[(name.decode("latin-1").lower(), header_text(value)) for name, value in scope["headers"]],
+        peer=client[0] if client else None,
+        body=body,
+    )
 
 
-def recorded_headers(config: CollectorConfig, request: CollectorRequest, anonymous: bool) -> list[str]:
-    """All request headers as `Name: value`, with Snowplow's quirks: Cookie rewritten, content type appended."""
-    trusted = is_trusted_proxy(config, request.peer)
+def recorded_headers(request: CollectorRequest, anonymous: bool, chain: list[str] | None) -> list[str]:
+    """All request headers as `Name: value`, with Snowplow's quirks: Cookie rewritten, content type appended.
+
+    From a trusted proxy, X-Forwarded-For keeps only the entries the proxies vouch for (see addresses).
+    """
     lines = []
     for name, value in request.headers:
-        if anonymous and name in ANONYMOUS_DROPPED:
-            continue
-        if not trusted and name in FORWARDING_HEADERS:
-            continue
-        if name == "cookie":
+        if name in FORWARDING_HEADERS:
+            if anonymous or chain is None:
+                continue
+            if name == "x-forwarded-for":
+                value = ", ".join(chain)
+        elif name == "cookie":
+            if anonymous:
+                continue
             value = rfc6265_cookie_header(value)
-        lines.append(f"{_display_name(name)}: {value}")
+        lines.append(f"{display_name(name)}: {value}")
     content_type = request.header("content-type")
     if content_type:
         lines.append(content_type.lower())
     return lines
 
 
-def _display_name(name: str) -> str:
-    return "-".join(part.capitalize() for part in name.split("-"))
+_DISPLAY_NAMES: dict[str, str] = {}
+
+
+def display_name(name: str) -> str:
+    """`user-agent` -> `User-Agent`: ASGI servers lower-case names, Snowplow records them as sent (usually so)."""
+    shown = _DISPLAY_NAMES.get(name)
+    if shown is None:
+        shown = "-".join(part.capitalize() for part in name.split("-"))
+        if len(_DISPLAY_NAMES) < 1024:
+            _DISPLAY_NAMES[name] = shown
+    return shown
+
+
+def host_without_port(host: str | None) -> str | None:
+    """The Host header without its port; IPv6 literals keep their brackets."""
+    if not host:
+        return None
+    if host.startswith("["):
+        return host.partition("]")[0] + "]"
+    return host.partition(":")[0]
 
 
 def build_payload(config: CollectorConfig, request: CollectorRequest, path: str, network_user_id: str,
                   anonymous: bool) -> CollectorPayload:
-    host = request.header("host")
+    """The CollectorPayload for one request (field table in spec 4.1)."""
+    chain = addresses.forwarded_chain(config.trusted_proxies, request.peer, request.header("x-forwarded-for"))
     content_type = request.header("content-type")
     return CollectorPayload(
         schema=SCHEMA,
-        ipAddress=client_ip(config, request, anonymous),
+        ipAddress=addresses.UNKNOWN if anonymous else addresses.client_ip(chain, request.peer),
         timestamp=request.received_ms,
         encoding=ENCODING,
         collector=config.name,
@@ -98,8 +121,8 @@ def build_payload(config: CollectorConfig, request: CollectorRequest, path: str,
         path=path,
         querystring=request.query,
         body=request.body,
-        headers=recorded_headers(config, request, anonymous),
+        headers=recorded_headers(request, anonymous, chain),
         contentType=content_type.lower() if content_type and request.body is not None else None,
-        hostname=host.rsplit(":", 1)[0] if host and not host.endswith("]") else host,
+        hostname=host_without_port(request.header("host")),
         networkUserId=network_user_id,
     )

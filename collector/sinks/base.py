@@ -28,7 +28,7 @@ class RawSink(abc.ABC):
 
     async def write(self, record: bytes) -> None:
         """Store one record durably; return only once stored. Concurrent calls share one round trip."""
-        if self._writer is None:
+        if self._writer is None or not self._writer.usable():
             self._writer = GroupCommitWriter(self.write_batch_async)
         await self._writer.write(record)
 

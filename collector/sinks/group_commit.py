@@ -19,6 +19,11 @@ class GroupCommitWriter:
         self._max_batch = max_batch
         self._pending: list[tuple[bytes, asyncio.Future[None]]] = []
         self._flusher: asyncio.Task[None] | None = None
+        self._loop = asyncio.get_running_loop()
+
+    def usable(self) -> bool:
+        """False once the event loop it was made on is no longer the running one (tests run several loops)."""
+        return self._loop is asyncio.get_running_loop()
 
     async def write(self, record: bytes) -> None:
         future: asyncio.Future[None] = asyncio.get_running_loop().create_future()

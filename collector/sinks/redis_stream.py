@@ -7,6 +7,7 @@ crash (not on a Redis process crash); `no` leaves it to the operating system (ab
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 import redis
@@ -14,6 +15,7 @@ import redis.asyncio as aredis
 from django.db import transaction
 
 from collector.sinks.base import ClaimedPayload, RawSink, SinkUnavailable
+from collector.sinks.resp import RespError, XaddConnection
 
 logger = logging.getLogger(__name__)
 FIELD = b"p"
@@ -29,8 +31,10 @@ class RedisStreamSink(RawSink):
         self.stream = stream
         self.group = group
         self._async: aredis.Redis | None = None
+        self._async_loop: asyncio.AbstractEventLoop | None = None
         self._sync: redis.Redis | None = None
         self._group_ready = False
+        self._xadd = XaddConnection(url, stream, FIELD)
 
     @property
     def client(self) -> redis.Redis:
@@ -39,17 +43,16 @@ class RedisStreamSink(RawSink):
         return self._sync
 
     def _async_client(self) -> aredis.Redis:
-        if self._async is None:
-            self._async = aredis.Redis.from_url(self.url, socket_timeout=5, socket_connect_timeout=2)
+        loop = asyncio.get_running_loop()
+        if self._async is None or self._async_loop is not loop:
+            self._async = aredis.Redis.from_url(self.url, socket_timeout=2, socket_connect_timeout=2)
+            self._async_loop = loop
         return self._async
 
     async def write_batch_async(self, records: list[bytes]) -> None:
         try:
-            pipe = self._async_client().pipeline(transaction=False)
-            for record in records:
-                pipe.xadd(self.stream, {FIELD: record})
-            await pipe.execute()
-        except (redis.RedisError, OSError) as error:
+            await self._xadd.xadd_many(records)
+        except RespError as error:
             raise SinkUnavailable(str(error)) from error
 
     def write_batch(self, records: list[bytes]) -> list[str]:
