@@ -32,3 +32,24 @@ class Site(models.Model):
     def clean(self) -> None:
         if not isinstance(self.app_ids, list) or not all(isinstance(a, str) and a for a in self.app_ids):
             raise ValidationError({"app_ids": "Enter a list of non-empty app ids, for example [\"shop\"]."})
+
+
+class ApiToken(models.Model):
+    """A revocable API token; only its SHA-256 is stored, the token itself is shown once at creation."""
+
+    SCOPES = ("api", "micro", "metrics")
+
+    name = models.CharField(max_length=100)
+    key_hash = models.CharField(max_length=64, unique=True)
+    prefix = models.CharField(max_length=8, help_text="The first characters, to recognise a token.")
+    scopes = models.JSONField(default=list)
+    user = models.ForeignKey("auth.User", null=True, blank=True, on_delete=models.CASCADE)
+    created_at = models.DateTimeField(auto_now_add=True)
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from collector.sinks import RawSink, get_sink
+from enrichment import micro
 from enrichment.badrows import badrows_record
 from enrichment.config import get_pipeline
 from enrichment.processing import process_payload
@@ -46,7 +47,7 @@ def drain_batch(batch_size: int, sink: RawSink | None = None) -> DrainResult:
         if not claimed:
             return result
         already = loaded_payload_ids([payload.id for payload in claimed])
-        good, bad, fresh_ids = [], [], []
+        good, bad, fresh_ids, enriched = [], [], [], []
         for payload in claimed:
             if payload.id in already:
                 result.skipped += 1
@@ -54,9 +55,12 @@ def drain_batch(batch_size: int, sink: RawSink | None = None) -> DrainResult:
             fresh_ids.append(payload.id)
             outcome = process_payload(payload.data, phase_2)
             good.extend(LoadableEvent(item.event, item.fingerprint) for item in outcome.good)
+            enriched.extend(outcome.good)
             bad.extend(outcome.bad)
         loaded = batch_load(good, fresh_ids)
         badrows_record(bad)
+        if micro.is_enabled():
+            micro.micro_record(enriched, bad)
         sink.ack(claimed)
     result.payloads = len(claimed)
     result.good = loaded.events_loaded

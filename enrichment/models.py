@@ -38,3 +38,19 @@ class ConfigVersion(models.Model):
 
     class Meta:
         db_table = "config_version"
+
+
+class MicroEvent(models.Model):
+    """The debug API's own capped store of recent good and bad events (like Snowplow Micro's)."""
+
+    good = models.BooleanField(db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    event_type = models.CharField(max_length=128, blank=True, default="")
+    schema = models.CharField(max_length=512, blank=True, default="")
+    contexts = models.JSONField(default=list)
+    vendor = models.CharField(max_length=255, blank=True, default="")
+    version = models.CharField(max_length=64, blank=True, default="")
+    document = models.JSONField(help_text="GoodEvent or BadEvent JSON as Micro returns it.")
+
+    class Meta:
+        db_table = "micro_events"

@@ -44,10 +44,11 @@ class EnrichmentContext:
 
 @dataclass
 class EnrichedEvent:
-    """A good event with the fingerprint used for de-duplication."""
+    """A good event with the fingerprint used for de-duplication and the raw event it came from."""
 
     event: Event
     fingerprint: str
+    raw: RawEvent | None = None
 
 
 Step = Callable[[EnrichmentContext], None]
@@ -259,7 +260,7 @@ def enrich_event(raw: RawEvent, phase_2: list[tuple[str, Step]] | None = None) -
         return _bad_row(ctx, "enrichment_failures", ctx.enrichment_messages)
     if ctx.output_messages:
         return _bad_row(ctx, "schema_violations", ctx.output_messages)
-    return EnrichedEvent(ctx.event, event_fingerprint(raw.parameters))
+    return EnrichedEvent(ctx.event, event_fingerprint(raw.parameters), raw)
 
 
 def _bad_row(ctx: EnrichmentContext, badrow_type: str, messages: list[dict[str, Any]]) -> BadRowData:

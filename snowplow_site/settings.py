@@ -116,6 +116,15 @@ TRACKER_JS_URL = config.env_str("TRACKER_JS_URL") or (
 ENRICH_PROCESSOR_ARTIFACT = "snowplow-django-enrich"
 ENRICH_PROCESSOR_VERSION = "0.1.0"
 GEOIP_CITY_DATABASE = config.env_str("GEOIP_CITY_DATABASE")
+# The Micro-like debug API (/micro/...): off by default, token-protected, with its own capped store.
+MICRO_ENABLED = config.env_bool("MICRO_ENABLED", False)
+MICRO_STORE_SIZE = config.env_int("MICRO_STORE_SIZE", 1000, minimum=1)
+
+# --- Iglu -----------------------------------------------------------------------------------------
+# A Snowplow resolver configuration file (iglu_resolver.json); unset: built-in schemas and the database only.
+IGLU_RESOLVER_CONFIG = config.env_str("IGLU_RESOLVER_CONFIG")
+IGLU_PATCHES_ALLOWED = config.env_bool("IGLU_PATCHES_ALLOWED", False)
+IGLU_SUPER_API_KEY = config.env_str("IGLU_SUPER_API_KEY")
 
 # --- Django ---------------------------------------------------------------------------------------
 INSTALLED_APPS = [

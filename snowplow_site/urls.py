@@ -11,4 +11,6 @@ urlpatterns = [
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("dashboards/", include("dashboards.urls")),
+    path("micro/", include("enrichment.urls")),
+    path("api/", include("iglu.urls")),
 ]
