@@ -1,4 +1,4 @@
-"""COPY rows into a table in PostgreSQL's binary format, through Django's connection (psycopg 3)."""
+"""COPY rows into a table through Django's connection (psycopg 3), in binary or text format."""
 
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ from psycopg.pq import Format
 
 class _JsonTextBinaryDumper(adapt.Dumper):
     """Dump an already serialised JSON text as binary jsonb (version byte 1, then the text), so rows carry the
-    text the loader checked rather than being serialised a second time by psycopg."""
+    text the loader built rather than being serialised a second time by psycopg."""
 
     format = Format.BINARY
     oid = postgres.types["jsonb"].oid
@@ -25,14 +25,19 @@ class _JsonText(str):
     """Marker type the dumper is registered for; copy_rows selects the dumper by oid, values stay plain str."""
 
 
-def copy_rows(table: str, columns: Sequence[str], types: Sequence[str], rows: Iterable[Sequence[Any]]) -> None:
-    """COPY `rows` into `table` (binary format; `types` are psycopg type names per column). Raises what psycopg
-    or PostgreSQL raise; the caller's transaction (or savepoint) is then aborted."""
-    column_list = ", ".join(f'"{column}"' for column in columns)
+def copy_rows(table: str, columns: Sequence[str], types: Sequence[str] | None, rows: Iterable[Sequence[Any]]) -> None:
+    """COPY `rows` into `table` (already quoted as needed). With `types` (psycopg type names per column) the
+    binary format is used, else text, where PostgreSQL parses each value for its column. Raises what psycopg or
+    PostgreSQL raise; the caller's transaction (or savepoint) is then aborted."""
+    column_list = ", ".join('"' + column.replace('"', '""') + '"' for column in columns)
+    binary = types is not None
     with connection.cursor() as wrapper:
         cursor = wrapper.cursor
-        cursor.adapters.register_dumper(_JsonText, _JsonTextBinaryDumper)
-        with cursor.copy(f"COPY {table} ({column_list}) FROM STDIN (FORMAT BINARY)") as copy:
-            copy.set_types(list(types))
+        if binary:
+            cursor.adapters.register_dumper(_JsonText, _JsonTextBinaryDumper)
+        statement = f"COPY {table} ({column_list}) FROM STDIN" + (" (FORMAT BINARY)" if binary else "")
+        with cursor.copy(statement) as copy:
+            if binary:
+                copy.set_types(list(types))
             for row in rows:
                 copy.write_row(row)

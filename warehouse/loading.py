@@ -17,6 +17,7 @@ from warehouse.copying import copy_rows
 from warehouse.dedupe import events_deduplicate
 from warehouse.encoding import EVENT_COPY_TYPES, event_row, events_sanitize
 from warehouse.manifest import manifest_record
+from warehouse.shredding import TableRows, events_shred, tables_copy
 
 logger = logging.getLogger(__name__)
 
@@ -39,6 +40,7 @@ class LoadResult:
     duplicates_skipped: int
     synthetic_duplicates: int
     payloads_recorded: int
+    entities_loaded: int
     batch_id: uuid.UUID
 
 
@@ -65,29 +67,35 @@ def batch_load(events: Sequence[LoadableEvent], payload_ids: Sequence[str]) -> L
     with transaction.atomic():
         recorded = manifest_record(payload_ids, batch_id)
         deduplicated = events_deduplicate([(event.event, event.fingerprint) for event in events])
-        _events_copy(deduplicated.events)
+        entities = _batch_copy(deduplicated.events)
     result = LoadResult(
         events_loaded=len(deduplicated.events),
         duplicates_skipped=deduplicated.natural_duplicates,
         synthetic_duplicates=deduplicated.synthetic_duplicates,
         payloads_recorded=len(recorded),
+        entities_loaded=entities,
         batch_id=batch_id,
     )
     logger.debug("batch %s: %s", batch_id, result)
     return result
 
 
-def _events_copy(events: list[dict[str, Any]]) -> None:
-    """COPY the events; if PostgreSQL refuses a value (hostile input), clean the batch and copy it again."""
+def _batch_copy(events: list[dict[str, Any]]) -> int:
+    """COPY the events and their entities; return the entity rows written. Tables are created or migrated
+    first; if PostgreSQL then refuses a value (hostile input), the batch is cleaned and copied again."""
     if not events:
-        return
+        return 0
     load_tstamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     try:
         with transaction.atomic():
-            copy_rows(EVENTS_TABLE, COLUMNS, EVENT_COPY_TYPES, (event_row(e, load_tstamp) for e in events))
-        return
+            return _copy(events, events_shred(events), load_tstamp)
     except (DatabaseError, psycopg.Error, ValueError, OverflowError, TypeError, UnicodeError) as error:
         logger.info("COPY refused a value (%s); loading the cleaned batch", error)
     clean = events_sanitize(events)
     with transaction.atomic():
-        copy_rows(EVENTS_TABLE, COLUMNS, EVENT_COPY_TYPES, (event_row(e, load_tstamp) for e in clean))
+        return _copy(clean, events_shred(clean, sanitize=True), load_tstamp)
+
+
+def _copy(events: list[dict[str, Any]], tables: dict[str, TableRows], load_tstamp: dt.datetime) -> int:
+    copy_rows(EVENTS_TABLE, COLUMNS, EVENT_COPY_TYPES, (event_row(event, load_tstamp) for event in events))
+    return tables_copy(tables)

@@ -32,3 +32,42 @@ class EventKey(models.Model):
 
     def __str__(self) -> str:
         return f"{self.event_id}/{self.fingerprint}"
+
+
+class ShreddedTable(models.Model):
+    """A per-schema table in schema atomic (DESIGN contract 7), or a recovery table for a schema version whose
+    change the main table could not take. `columns` lists its leaf columns in table order."""
+
+    name = models.CharField(max_length=63, primary_key=True)
+    vendor = models.CharField(max_length=128)
+    schema_name = models.CharField(max_length=128)
+    format = models.CharField(max_length=32)
+    model = models.PositiveIntegerField()
+    latest_uri = models.CharField(max_length=255, help_text="Also the table's COMMENT, as Snowplow's loader keeps it")
+    columns = models.JSONField(default=list)
+    is_recovery = models.BooleanField(default=False)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "warehouse_shredded_table"
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ShreddedVersion(models.Model):
+    """One schema version applied to the warehouse, and the table its entities are written to."""
+
+    uri = models.CharField(max_length=255, primary_key=True)
+    table = models.ForeignKey(ShreddedTable, on_delete=models.CASCADE, related_name="versions")
+    columns = models.JSONField(default=list, help_text="The leaf columns of this version's schema")
+    applied_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        db_table = "warehouse_shredded_version"
+        ordering = ["uri"]
+
+    def __str__(self) -> str:
+        return self.uri

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import copy
 import os
+from typing import Any
 
 import pytest
 from django.conf import settings
 from django.db import connection
+
+from warehouse import entity_tables
 
 
 def fetch(sql: str, params: list | None = None) -> list[tuple]:
@@ -24,3 +28,35 @@ def test_database_url() -> str:
     password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
     port = db.get("PORT") or 5432
     return os.environ.get("WAREHOUSE_TEST_SUBPROCESS_URL") or f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+
+
+def acme_schema(name: str, version: str, properties: dict[str, Any], required: list[str] | None = None) -> dict:
+    """A self-describing JSON Schema of vendor com.acme."""
+    return {
+        "$schema": "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#",
+        "self": {"vendor": "com.acme", "name": name, "format": "jsonschema", "version": version},
+        "type": "object",
+        "properties": properties,
+        "required": required or [],
+        "additionalProperties": False,
+    }
+
+
+@pytest.fixture(autouse=True)
+def _fresh_table_cache():
+    entity_tables.cache_clear()
+    yield
+    entity_tables.cache_clear()
+
+
+@pytest.fixture
+def schemas(monkeypatch) -> dict[str, dict]:
+    """Schemas the test registers by URI; other URIs go to the real resolver (built-in schemas)."""
+    registered: dict[str, dict] = {}
+    real = entity_tables.resolve_schema
+
+    def resolve(uri: str) -> dict:
+        return copy.deepcopy(registered[uri]) if uri in registered else real(uri)
+
+    monkeypatch.setattr(entity_tables, "resolve_schema", resolve)
+    return registered

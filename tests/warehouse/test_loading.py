@@ -93,7 +93,7 @@ def test_the_manifest_records_every_payload_and_reports_loaded_ones():
 
 def test_a_payload_with_no_valid_event_is_still_recorded():
     result = batch_load([], ["all-bad-rows"])
-    assert result == LoadResult(0, 0, 0, 1, result.batch_id)
+    assert result == LoadResult(0, 0, 0, 1, 0, result.batch_id)
     assert loaded_payload_ids(["all-bad-rows"]) == {"all-bad-rows"}
 
 

@@ -1,0 +1,198 @@
+"""Shredding: every context, derived context and self-describing event of a batch becomes a row of its
+per-schema table, keyed to its event by root_id (event_id) and root_tstamp (collector_tstamp)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import math
+import uuid
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import Any
+
+from iglu.api import IgluError, parse_schema_key
+from warehouse.columns import Column
+from warehouse.copying import copy_rows
+from warehouse.encoding import INT4_MAX, INT4_MIN, INT8_MAX, INT8_MIN, json_sanitize, json_text, text_sanitize
+from warehouse.encoding import timestamp_from_ms as _timestamp
+from warehouse.entity_tables import META_COLUMNS, TableState, tables_prepare
+from warehouse.evolution import parse_type
+
+logger = logging.getLogger(__name__)
+
+Converter = Callable[[Any], Any]
+
+
+@dataclass
+class TableRows:
+    """The rows of one per-schema table in a batch."""
+
+    state: TableState
+    rows: list[list[Any]] = field(default_factory=list)
+
+    @property
+    def column_names(self) -> list[str]:
+        return [name for name, _ in META_COLUMNS] + [column.name for column in self.state.columns]
+
+
+def event_entities(event: dict[str, Any]) -> Iterator[tuple[str, Any]]:
+    """Yield (schema URI, data) for every self-describing entity the event carries."""
+    for envelope_field in ("contexts", "derived_contexts"):
+        envelope = event.get(envelope_field)
+        if isinstance(envelope, dict) and isinstance(envelope.get("data"), list):
+            for sdj in envelope["data"]:
+                if isinstance(sdj, dict) and isinstance(sdj.get("schema"), str):
+                    yield sdj["schema"], sdj.get("data")
+    envelope = event.get("unstruct_event")
+    if isinstance(envelope, dict):
+        inner = envelope.get("data")
+        if isinstance(inner, dict) and isinstance(inner.get("schema"), str):
+            yield inner["schema"], inner.get("data")
+
+
+def events_shred(events: list[dict[str, Any]], sanitize: bool = False) -> dict[str, TableRows]:
+    """Return the per-schema rows of a batch, by table, creating or migrating tables first.
+
+    With `sanitize`, values are coerced to their column types and cleaned (the slow path after a refused
+    COPY); entities that still miss a required value are logged and left out."""
+    entities = [(uri, data, event) for event in events for uri, data in event_entities(event)]
+    keys = _schema_keys({uri for uri, _, _ in entities})
+    states = tables_prepare(keys)
+    tables: dict[str, TableRows] = {}
+    for state in states.values():
+        known = tables.get(state.table)
+        # Columns are only ever added, so the longest known column list of a table is its newest.
+        if known is None or len(state.columns) > len(known.state.columns):
+            tables[state.table] = TableRows(state)
+    builders = {table: _row_builder(rows.state.columns, sanitize) for table, rows in tables.items()}
+    for uri, data, event in entities:
+        state = states.get(uri)
+        if state is None or not isinstance(data, dict):
+            continue
+        meta = (*keys[uri], event["event_id"], _timestamp(event["collector_tstamp"]))
+        row = builders[state.table](meta, data)
+        if row is not None:
+            tables[state.table].rows.append(row)
+    return {table: rows for table, rows in tables.items() if rows.rows}
+
+
+def _schema_keys(uris: set[str]) -> dict[str, tuple[str, str, str, str]]:
+    keys = {}
+    for uri in uris:
+        try:
+            key = parse_schema_key(uri)
+        except IgluError as error:
+            logger.error("entity with schema %r is not shredded: %s", uri, error)
+            continue
+        keys[uri] = (key.vendor, key.name, key.format, key.version)
+    return keys
+
+
+def tables_copy(tables: dict[str, TableRows]) -> int:
+    """COPY every table's rows; return how many rows were written."""
+    for rows in tables.values():
+        copy_rows(rows.state.qualified_name, rows.column_names, None, rows.rows)
+    return sum(len(rows.rows) for rows in tables.values())
+
+
+# --- rows ----------------------------------------------------------------------------------------------------
+
+
+def _row_builder(columns: tuple[Column, ...], sanitize: bool) -> Callable[[tuple, dict], list | None]:
+    getters = [(column.path, _converter(column.pg_type, sanitize), column.nullable) for column in columns]
+
+    def build(meta: tuple, data: dict) -> list | None:
+        row = list(meta)
+        for path, convert, nullable in getters:
+            value = _dig(data, path)
+            if value is not None:
+                value = convert(value)
+            if value is None and not nullable and sanitize:
+                logger.warning("entity %s of event %s lacks required %s; not shredded", meta[1], meta[4], path)
+                return None
+            row.append(value)
+        return row
+
+    return build
+
+
+def _dig(data: Any, path: tuple[str, ...]) -> Any:
+    for key in path:
+        if not isinstance(data, dict):
+            return None
+        data = data.get(key)
+    return data
+
+
+def _converter(pg_type: str, sanitize: bool) -> Converter:
+    base, length = parse_type(pg_type)
+    if sanitize:
+        return _SANITIZERS.get(base, lambda value: value)(length)
+    return _FAST.get(base, _identity)
+
+
+def _identity(value: Any) -> Any:
+    return value
+
+
+def _as_text(value: Any) -> str:
+    # The PostgreSQL loader stores a non-string in a string column as its JSON text.
+    return value if isinstance(value, str) else json_text(value)
+
+
+def iso_timestamp(value: str) -> dt.datetime:
+    """Parse an ISO 8601 date-time into a naive UTC datetime (offsets are applied, not dropped)."""
+    parsed = dt.datetime.fromisoformat(value)
+    if parsed.tzinfo is not None:
+        parsed = parsed.astimezone(dt.UTC).replace(tzinfo=None)
+    return parsed
+
+
+_FAST: dict[str, Converter] = {"varchar": _as_text, "char": _as_text, "timestamp": iso_timestamp, "jsonb": json_text}
+
+
+def _or_none(convert: Converter) -> Converter:
+    def safe(value: Any) -> Any:
+        try:
+            return convert(value)
+        except (TypeError, ValueError, OverflowError):
+            return None
+
+    return safe
+
+
+def _integer_in(low: int, high: int) -> Converter:
+    def convert(value: Any) -> int | None:
+        if isinstance(value, bool) or not isinstance(value, int | float) or value != int(value):
+            return None
+        return int(value) if low <= value <= high else None
+
+    return _or_none(convert)
+
+
+def _double(value: Any) -> float | None:
+    return float(value) if isinstance(value, int | float) and not isinstance(value, bool) else None
+
+
+def _boolean(value: Any) -> bool | None:
+    return value if isinstance(value, bool) else None
+
+
+def _jsonb(value: Any) -> str:
+    clean = json_sanitize(value)
+    return json_text(clean) if not (isinstance(clean, float) and not math.isfinite(clean)) else "null"
+
+
+_SANITIZERS: dict[str, Callable[[int | None], Converter]] = {
+    "varchar": lambda length: lambda value: text_sanitize(_as_text(json_sanitize(value)), length),
+    "char": lambda length: lambda value: text_sanitize(_as_text(json_sanitize(value)), length),
+    "timestamp": lambda _: _or_none(lambda value: iso_timestamp(text_sanitize(value))),
+    "date": lambda _: _or_none(lambda value: dt.date.fromisoformat(text_sanitize(value)).isoformat()),
+    "uuid": lambda _: _or_none(lambda value: str(uuid.UUID(text_sanitize(value)))),
+    "integer": lambda _: _integer_in(INT4_MIN, INT4_MAX),
+    "bigint": lambda _: _integer_in(INT8_MIN, INT8_MAX),
+    "double precision": lambda _: _double,
+    "boolean": lambda _: _boolean,
+    "jsonb": lambda _: _jsonb,
+}
