@@ -173,9 +173,15 @@ def _answer(route: Route, method: str, headers: responses.Headers, location: byt
 
 
 def _record_size_violations(violations: list) -> None:
+    """Runs in a worker thread; its database connection is closed after, as size violations are rare."""
+    from django.db import connection
+
     from enrichment.api import record_size_violations  # the bad-row function of DESIGN contract 8
 
-    record_size_violations(violations)
+    try:
+        record_size_violations(violations)
+    finally:
+        connection.close()
 
 
 def _header(scope: Scope, name: bytes) -> str | None:

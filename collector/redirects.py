@@ -29,4 +29,6 @@ def redirect_target(config: CollectorConfig, query: bytes) -> bytes | None:
         return None
     if parts.scheme.lower() not in {"http", "https"} or host not in config.redirect_domains:
         return None
+    if parts.username is not None or parts.password is not None:
+        return None  # `user@host` targets only serve to make a link look like it goes somewhere else
     return quote(target, safe=_URI_SAFE).encode("ascii")
