@@ -33,8 +33,8 @@ def test_a_post_batch_over_the_limit_is_split_into_records_under_it_keeping_ever
         configure, sink, bad_rows):
     configure(MAX_PAYLOAD_SIZE=2000)
     events = batch(*[300] * 12)
-    answer = call("POST", TP2, "aid=qs", [*JSON, ("user-agent", "UA"), ("cookie", "sp=5b0f1e2d-3c4b-4a59-8877-665544332211")],
-                  envelope(events))
+    cookie = ("cookie", "sp=5b0f1e2d-3c4b-4a59-8877-665544332211")
+    answer = call("POST", TP2, "aid=qs", [*JSON, ("user-agent", "UA"), cookie], envelope(events))
     assert (answer.status, answer.body) == (200, b"ok")
     assert len(sink.records) > 1
     assert all(len(record) < 2000 for record in sink.records)
@@ -93,7 +93,8 @@ def test_a_payload_whose_metadata_alone_is_over_the_limit_cannot_be_split(config
     call("POST", TP2, headers=[*JSON, ("x-big", "z" * 2500)], body=envelope(batch(10, 10)))
     assert sink.records == []
     assert bad_rows[0].expectation == (
-        'oversized collector payload: cannot split this POST request because event without "data" field is still too big'
+        "oversized collector payload: cannot split this POST request"
+        ' because event without "data" field is still too big'
     )
 
 
