@@ -62,9 +62,14 @@ def to_boolean(value: str) -> bool:
     raise ConversionError(f"cannot convert [{value}] to Boolean: only 1 or 0 allowed")
 
 
+_CANONICAL_UUID = re.compile(r"^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$")
+
+
 def to_uuid(value: str) -> str:
     """A canonical UUID string, stored lower-cased; anything else is refused, never silently replaced."""
     lowered = value.lower()
+    if _CANONICAL_UUID.match(lowered):
+        return lowered
     try:
         canonical = str(uuid.UUID(lowered))
     except ValueError:

@@ -12,10 +12,8 @@ ALGORITHMS = {"MD5": "md5", "SHA1": "sha1", "SHA256": "sha256", "SHA384": "sha38
 def event_fingerprint(parameters: dict[str, str], excluded: frozenset[str] = DEDUPE_EXCLUDED,
                       algorithm: str = "MD5") -> str:
     """Hash `key\\x1fvalue\\x1f` over the sorted non-null parameters that are not excluded."""
-    digest = hashlib.new(ALGORITHMS[algorithm])
-    for key in sorted(parameters):
-        value = parameters[key]
-        if value is None or key in excluded:
-            continue
-        digest.update(f"{key}\x1f{value}\x1f".encode("utf-8", "surrogatepass"))
-    return digest.hexdigest()
+    text = "".join(
+        f"{key}\x1f{parameters[key]}\x1f" for key in sorted(parameters)
+        if key not in excluded and parameters[key] is not None
+    )
+    return hashlib.new(ALGORITHMS[algorithm], text.encode("utf-8", "surrogatepass")).hexdigest()

@@ -15,38 +15,32 @@ class JsonTooDeep(ValueError):
 
 def parse_json(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """Parse JSON; raise ValueError when invalid and JsonTooDeep beyond `max_depth` nested containers."""
-    if _nesting_exceeds(text, max_depth):
-        raise JsonTooDeep
     try:
-        return json.loads(text)
+        value = json.loads(text)
     except RecursionError:
         raise JsonTooDeep from None
+    if isinstance(value, (dict, list)) and _may_exceed(text, max_depth) and _depth_exceeds(value, max_depth):
+        raise JsonTooDeep
+    return value
 
 
-def _nesting_exceeds(text: str | bytes, max_depth: int) -> bool:
-    """Cheap upper bound on nesting from bracket counts; exact check only when the bound is exceeded."""
+def _may_exceed(text: str | bytes, max_depth: int) -> bool:
+    """Cheap bound: fewer opening brackets than the limit cannot nest deeper than it."""
     if isinstance(text, bytes):
-        text = text.decode("utf-8", "replace")
-    opens = text.count("{") + text.count("[")
-    if opens <= max_depth:
-        return False
-    depth = deepest = 0
-    in_string = escaped = False
-    for char in text:
-        if in_string:
-            if escaped:
-                escaped = False
-            elif char == "\\":
-                escaped = True
-            elif char == '"':
-                in_string = False
-        elif char == '"':
-            in_string = True
-        elif char in "{[":
-            depth += 1
-            deepest = max(deepest, depth)
-            if deepest > max_depth:
-                return True
-        elif char in "}]":
-            depth -= 1
+        return text.count(b"{") + text.count(b"[") > max_depth
+    return text.count("{") + text.count("[") > max_depth
+
+
+def _depth_exceeds(value: Any, max_depth: int) -> bool:
+    """Walk containers breadth-first, level by level, stopping as soon as the limit is passed."""
+    level, depth = [value], 0
+    while level:
+        depth += 1
+        if depth > max_depth:
+            return True
+        children = []
+        for container in level:
+            items = container.values() if isinstance(container, dict) else container
+            children.extend(item for item in items if isinstance(item, (dict, list)))
+        level = children
     return False

@@ -127,16 +127,26 @@ TRANSFORMS: dict[str, Callable[[Event, str], None]] = {
 SECOND_PASS: dict[str, Callable[[Event, str], None]] = {"tnuid": _string("network_userid")}
 
 
+_ORDER = {name: position for position, name in enumerate(TRANSFORMS)}
+
+
 def transform(parameters: dict[str, str], event: Event) -> list[ParseError]:
-    """Fill `event` from `parameters`; return every conversion error (the event is then a bad row)."""
+    """Fill `event` from `parameters`; return every conversion error (the event is then a bad row).
+
+    Parameters apply in the table's order whatever their order on the wire, so when two feed one field
+    (`co`/`cx`, `se_ca`/`ev_ca`, `ti_nm`/`ti_na`) the outcome is deterministic; `tnuid` comes last.
+    """
     errors: list[ParseError] = []
-    for table in (TRANSFORMS, SECOND_PASS):
-        for name, assign in table.items():
-            value = parameters.get(name)
-            if value is None or value == "":
-                continue
-            try:
-                assign(event, value)
-            except cv.ConversionError as error:
-                errors.append(ParseError(name, value, str(error)))
+    present = sorted((name for name in parameters if name in _ORDER), key=_ORDER.__getitem__)
+    if "tnuid" in parameters:
+        present.append("tnuid")
+    for name in present:
+        value = parameters[name]
+        if value is None or value == "":
+            continue
+        assign = TRANSFORMS.get(name) or SECOND_PASS[name]
+        try:
+            assign(event, value)
+        except cv.ConversionError as error:
+            errors.append(ParseError(name, value, str(error)))
     return errors

@@ -203,15 +203,16 @@ def schema_fields(ctx: EnrichmentContext) -> None:
 
 
 # --- phase 3 -------------------------------------------------------------------------------------
+_STRING_LIMITS = {f.name: f.max_length for f in FIELDS if f.kind == STRING and f.max_length is not None}
+
+
 def atomic_lengths(ctx: EnrichmentContext) -> None:
     reports = []
-    for fld in FIELDS:
-        if fld.kind != STRING or fld.max_length is None:
-            continue
-        value = ctx.event.get(fld.name)
-        if value is not None and len(value) > fld.max_length:
-            reports.append({"message": f"Field is longer than maximum allowed size {fld.max_length}",
-                            "path": fld.name, "keyword": "atomic_field_length_exceeded", "targets": [fld.name]})
+    for name, value in ctx.event.items():
+        limit = _STRING_LIMITS.get(name)
+        if limit is not None and value is not None and len(value) > limit:
+            reports.append({"message": f"Field is longer than maximum allowed size {limit}",
+                            "path": name, "keyword": "atomic_field_length_exceeded", "targets": [name]})
     if reports:
         ctx.output_messages.append({"schemaKey": ATOMIC_SCHEMA,
                                     "error": {"error": "ValidationError", "dataReports": reports}})
@@ -268,7 +269,7 @@ def _bad_row(ctx: EnrichmentContext, badrow_type: str, messages: list[dict[str, 
         type=badrow_type,
         failure={"timestamp": iso_timestamp(), "messages": messages},
         payload={"enriched": partially_enriched(ctx.event), "raw": ctx.raw.as_badrow_raw()},
-        original=ctx.raw.original or ctx.raw.payload.raw,
+        original=ctx.raw.original(),
         app_id=ctx.raw.parameters.get("aid", "") or "",
     )
 

@@ -68,8 +68,17 @@ class RawEvent:
     parameters: dict[str, str]
     payload: LoadedPayload
     content_type: str | None = None
-    original: bytes | None = None  # CollectorPayload holding only this event (POST batches), else the whole one
+    single_body: str | None = None  # for one event of a POST batch: a body holding only that event
     extra: dict[str, Any] = field(default_factory=dict)
+
+    def original(self) -> bytes:
+        """The bytes a bad row of this event keeps: a CollectorPayload with only this event, or the whole one.
+
+        Built only when a bad row needs it, so good events pay nothing for it.
+        """
+        if self.single_body is None:
+            return self.payload.raw
+        return self.payload.with_body(self.single_body)
 
     @property
     def timestamp(self) -> int:

@@ -76,7 +76,7 @@ class Tp2Adapter(Adapter):
             return AdapterResult(failures=[self.failure(payload, [input_data("data", "[]", "empty list of events")])])
         result = AdapterResult()
         for event in envelope["data"]:
-            self.add_event(result, payload, envelope["schema"], event, query, content_type)
+            self.add_event(result, payload, envelope["schema"], event, query, content_type, len(envelope["data"]))
         return result
 
     def check_envelope(self, envelope: Any) -> dict[str, Any] | None:
@@ -94,19 +94,20 @@ class Tp2Adapter(Adapter):
         return None
 
     def add_event(self, result: AdapterResult, payload: LoadedPayload, schema: str, event: Any,
-                  query: dict[str, str], content_type: str) -> None:
+                  query: dict[str, str], content_type: str, batch_size: int) -> None:
         """Validate one event of the batch on its own; a failure is that event's bad row only."""
-        single_body = json.dumps({"schema": schema, "data": [event]}, ensure_ascii=False, separators=(",", ":"))
         reports = iglu.validate_instance({"schema": schema, "data": [event]})
+        single_body = None
+        if reports or batch_size > 1:
+            single_body = json.dumps({"schema": schema, "data": [event]}, ensure_ascii=False, separators=(",", ":"))
         if reports:
             app_id = event.get("aid", "") if isinstance(event, dict) and isinstance(event.get("aid"), str) else ""
-            result.failures.append(self.failure(
-                payload, [iglu.iglu_error_message(schema, reports)], original=payload.with_body(single_body),
-                body=single_body, app_id=app_id))
+            original = payload.with_body(single_body) if batch_size > 1 else payload.raw
+            result.failures.append(self.failure(payload, [iglu.iglu_error_message(schema, reports)],
+                                                original=original, body=single_body, app_id=app_id))
             return
         parameters = {**event, **query}
-        original = payload.with_body(single_body) if len(payload.body or "") != len(single_body) else payload.raw
-        result.events.append(RawEvent(self.vendor, self.version, parameters, payload, content_type, original))
+        result.events.append(RawEvent(self.vendor, self.version, parameters, payload, content_type, single_body))
 
 
 class RedirectAdapter(Adapter):
