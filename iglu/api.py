@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from functools import lru_cache
+from time import monotonic
 from typing import Any
 
 from iglu.errors import (
@@ -24,7 +25,7 @@ from iglu.keys import SchemaCriterion, SchemaKey, SchemaVer
 from iglu.keys import parse_schema_key as _parse_schema_key
 from iglu.resolver import ResolvedSchema
 from iglu.resolver_config import get_resolver, reset_resolver
-from iglu.validation import ValidatorCache
+from iglu.validation import SchemaValidator, ValidatorCache
 
 __all__ = [
     "IgluError",
@@ -45,6 +46,8 @@ __all__ = [
 ]
 
 _validators = ValidatorCache()
+MAX_HOT_VALIDATORS = 10_000
+_hot_validators: dict[str, tuple[float, SchemaValidator]] = {}
 
 
 @lru_cache(maxsize=4096)
@@ -97,10 +100,20 @@ def validate_instance(sdj: object) -> list[dict[str, Any]]:
 
     Raises NotSelfDescribing, InvalidSchemaKey, SchemaNotFound or RegistryUnavailable.
     """
+    # Hot path: a URI seen recently maps straight to its validator until the resolver's cache entry expires.
+    if type(sdj) is dict and len(sdj) == 2 and "data" in sdj and type(sdj.get("schema")) is str:
+        hot = _hot_validators.get(sdj["schema"])
+        if hot is not None and hot[0] > monotonic():
+            return hot[1].errors(sdj["data"])
     uri, data = _split_self_describing(sdj)
     key = parse_schema_key(uri)
-    resolved = _resolve(key)
-    return _validators.get(key.uri, resolved.digest, resolved.schema).errors(data)
+    resolver = get_resolver()
+    resolved = resolver.resolve(key)
+    validator = _validators.get(key.uri, resolved.digest, resolved.schema)
+    if len(_hot_validators) >= MAX_HOT_VALIDATORS:
+        _hot_validators.clear()
+    _hot_validators[uri] = (resolver.expires_at(resolved), validator)
+    return validator.errors(data)
 
 
 def _split_self_describing(sdj: object) -> tuple[str, Any]:
@@ -138,4 +151,5 @@ def clear_caches() -> None:
     resolver = get_resolver()
     resolver.clear()
     reset_resolver()
+    _hot_validators.clear()
     _validators.clear()

@@ -27,6 +27,7 @@ class ResolvedSchema:
     digest: str
     repository: str
     superseded_by: str | None = None
+    cached_at: float = 0.0
 
 
 @dataclass
@@ -80,7 +81,8 @@ class Resolver:
             if target is None:
                 break
             newer = self._lookup(resolved.key.with_version(target))
-            resolved = ResolvedSchema(key, newer.schema, newer.digest, newer.repository, superseded_by=target)
+            cached_at = min(resolved.cached_at, newer.cached_at)
+            resolved = ResolvedSchema(key, newer.schema, newer.digest, newer.repository, target, cached_at)
             hops += 1
         return resolved
 
@@ -104,7 +106,7 @@ class Resolver:
                 continue
             schema = self._ask(repo, key, history)
             if schema is not None:
-                resolved = ResolvedSchema(key, schema, schema_hash(schema), repo.name)
+                resolved = ResolvedSchema(key, schema, schema_hash(schema), repo.name, cached_at=now)
                 self._cache_put(key.uri, _Entry(resolved, now))
                 return resolved
         ordered = [histories[repo.name] for repo in self.ordered_repositories(key.vendor)]
@@ -138,6 +140,10 @@ class Resolver:
             if keys:
                 return keys
         return []
+
+    def expires_at(self, resolved: ResolvedSchema) -> float:
+        """When the cached answer behind `resolved` stops being trusted (inf without a TTL)."""
+        return float("inf") if self.cache_ttl is None else resolved.cached_at + self.cache_ttl
 
     def clear(self) -> None:
         with self._lock:

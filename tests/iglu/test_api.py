@@ -101,6 +101,14 @@ def test_a_value_that_is_not_self_describing_is_refused():
 def test_a_bad_schema_string_raises_invalid_schema_key():
     with pytest.raises(InvalidSchemaKey):
         validate_instance({"schema": "iglu:com.acme/event/jsonschema/1-0", "data": {}})
+    with pytest.raises(InvalidSchemaKey):
+        validate_instance({"schema": ["not", "a", "string"], "data": {}})
+
+
+def test_a_second_validation_of_the_same_schema_gives_the_same_reports():
+    sdj = {"schema": LINK_CLICK, "data": {"elementId": "a"}}
+    assert validate_instance(sdj) == validate_instance(sdj)
+    assert validate_instance({"schema": LINK_CLICK, "data": {"targetUrl": "x"}}) == []
 
 
 def test_a_validation_error_message_has_the_bad_row_shape():
