@@ -1,0 +1,66 @@
+"""The shared example requests (../shared/fixtures/webhooks) through our adapters, where present.
+
+Where we deliberately differ from Snowplow (see each adapter's docstring), DEVIATIONS says what we do instead
+and the test checks that; every other case must match the expected events or failure messages exactly.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from tests.webhooks.support import adapt, params, unstruct
+
+FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "webhooks"
+CASES = sorted(FIXTURES.glob("*.json")) if FIXTURES.is_dir() else []
+# fixture id -> events we emit although Snowplow emits none (good events of a partly bad batch / UA JSON type)
+DEVIATIONS = {
+    "mandrill_05_error_batch_with_sync_event": 1,
+    "sendgrid_05_error_unsupported_event_type": 1,
+    "urbanairship_04_error_content_type_present": 1,
+}
+
+
+def run_case(case: dict):
+    body = case["body"] if case["method"] == "POST" else None
+    return adapt(case["path"], case["query_string"], body, case["content_type"] if body is not None else None)
+
+
+def check_message(actual: dict, expected: dict) -> None:
+    expected = {k: v for k, v in expected.items() if k != "type"}
+    for key, value in expected.items():
+        if key.endswith("_prefix"):
+            assert actual[key.removesuffix("_prefix")].startswith(value)
+        elif key == "field" and value == "mandril_events":
+            assert actual[key] == "mandrill_events"  # the spelling enrich gets wrong
+        else:
+            assert actual[key] == value, key
+
+
+@pytest.mark.skipif(not CASES, reason="the shared fixtures are not checked out next to the project")
+@pytest.mark.parametrize("path", CASES, ids=lambda p: p.stem)
+def test_a_shared_fixture_case_gives_the_expected_events_or_failure(path):
+    case = json.loads(path.read_text())
+    expected = case["expected"]
+    result = run_case(case)
+    if expected["outcome"] == "events":
+        assert result.failures == []
+        actual = [(unstruct(raw), params(raw)) for raw in result.events]
+        wanted = [((e["schema"], e["data"]), e["raw_params"]) for e in expected["events"]]
+        if not expected.get("event_order_significant", True):
+            actual, wanted = sorted(actual, key=json.dumps), sorted(wanted, key=json.dumps)
+        assert actual == wanted
+        return
+    assert len(result.events) == DEVIATIONS.get(case["id"], 0)
+    if case["id"] == "urbanairship_04_error_content_type_present":
+        assert result.failures == []
+        return
+    [row] = result.failures
+    assert row.type == "adapter_failures"
+    wanted = expected["bad_row"]["failure"]
+    assert (row.failure["vendor"], row.failure["version"]) == (wanted["vendor"], wanted["version"])
+    assert len(row.failure["messages"]) == len(wanted["messages"])
+    for actual_message, expected_message in zip(row.failure["messages"], wanted["messages"], strict=True):
+        check_message(actual_message, expected_message)
