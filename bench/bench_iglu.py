@@ -10,6 +10,7 @@ the embedded PostgreSQL.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
 import time
@@ -19,7 +20,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "snowplow_site.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 
@@ -76,10 +77,9 @@ def main() -> None:
 
 
 def _validate_per_call(schema: dict, data: object) -> None:
-    try:
+    """jsonschema.validate() as typically called: a new validator per call; invalid data is expected here."""
+    with contextlib.suppress(jsonschema.ValidationError):
         jsonschema.validate(data, schema, cls=Draft4Validator, format_checker=FormatChecker())
-    except jsonschema.ValidationError:
-        pass
 
 
 if __name__ == "__main__":

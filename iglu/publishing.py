@@ -51,12 +51,7 @@ def _publish_in_family(
     existing = next((row for row in family if row.version == key.version), None)
     if existing is not None:
         return _republish(existing, schema, is_public, user)
-    others = [row for row in family if row.version != key.version]
-    if others and any(row.is_public != is_public for row in others):
-        visibility = "public" if others[0].is_public else "private"
-        raise PublicationRefused(f"{key.uri} must be {visibility} like the other versions of its family")
-    check_next_version(key.schemaver, [row.schemaver for row in others])
-    _check_superseding(key, schema, others)
+    _check_new_version(key, schema, is_public, family)
     ver = key.schemaver
     row = Schema.objects.create(
         vendor=key.vendor,
@@ -72,6 +67,27 @@ def _publish_in_family(
         updated_by=_user(user),
     )
     return Publication(row, CREATED)
+
+
+def check_publication(schema: Any, is_public: bool = False) -> SchemaKey:
+    """Run every check schema_publish runs, without saving (the admin shows the errors inline)."""
+    key = check_self_describing_schema(schema)
+    family = list(Schema.objects.filter(vendor=key.vendor, name=key.name, format=key.format))
+    existing = next((row for row in family if row.version == key.version), None)
+    if existing is None:
+        _check_new_version(key, schema, is_public, family)
+    elif (existing.schema != schema or existing.is_public != is_public) and not patches_allowed():
+        raise PublicationRefused(f"{key.uri} is already published; publish a new version (patching is disabled)")
+    return key
+
+
+def _check_new_version(key: SchemaKey, schema: dict[str, Any], is_public: bool, family: list[Schema]) -> None:
+    others = [row for row in family if row.version != key.version]
+    if others and any(row.is_public != is_public for row in others):
+        visibility = "public" if others[0].is_public else "private"
+        raise PublicationRefused(f"{key.uri} must be {visibility} like the other versions of its family")
+    check_next_version(key.schemaver, [row.schemaver for row in others])
+    _check_superseding(key, schema, others)
 
 
 def _republish(existing: Schema, schema: dict[str, Any], is_public: bool, user: Any) -> Publication:
