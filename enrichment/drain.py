@@ -14,6 +14,8 @@ from enrichment import micro
 from enrichment.badrows import badrows_record
 from enrichment.config import get_pipeline
 from enrichment.processing import process_payload
+from enrichment.versioning import ConfigWatcher
+from iglu import api as iglu
 
 logger = logging.getLogger(__name__)
 
@@ -25,6 +27,9 @@ class DrainResult:
     good: int = 0
     bad: int = 0
     duplicates: int = 0
+
+
+_watcher = ConfigWatcher()
 
 
 def consumer_name() -> str:
@@ -41,6 +46,8 @@ def drain_batch(batch_size: int, sink: RawSink | None = None) -> DrainResult:
 
     sink = sink or get_sink()
     result = DrainResult()
+    if _watcher.changed():
+        iglu.clear_caches()
     phase_2 = get_pipeline()
     with transaction.atomic():
         claimed = sink.claim(batch_size, consumer_name())

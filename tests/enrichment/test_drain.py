@@ -68,3 +68,22 @@ def test_the_redis_sink_is_acknowledged_only_after_commit_and_a_redelivery_lands
         assert len(atomic_rows()) == 2
     finally:
         sink.client.delete(sink.stream)
+
+
+@pytest.mark.django_db
+def test_a_configuration_change_clears_the_workers_schema_caches(monkeypatch):
+    from enrichment import drain
+    from enrichment.versioning import config_version_bump
+    from iglu import api as iglu
+
+    cleared = []
+    monkeypatch.setattr(iglu, "clear_caches", lambda: cleared.append(True))
+    monkeypatch.setattr(drain, "_watcher", drain.ConfigWatcher())
+    sink = PostgresTableSink()
+    drain_batch(10, sink)
+    drain_batch(10, sink)
+    assert cleared == []
+    config_version_bump()
+    drain_batch(10, sink)
+    drain_batch(10, sink)
+    assert cleared == [True]
