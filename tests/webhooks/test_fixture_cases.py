@@ -11,7 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.webhooks.support import adapt, params, unstruct
+from enrichment.badrows import iso_from_millis
+from tests.webhooks.support import adapt, params, process, unstruct
 
 FIXTURES = Path(__file__).resolve().parents[3] / "shared" / "fixtures" / "webhooks"
 CASES = sorted(FIXTURES.glob("*.json")) if FIXTURES.is_dir() else []
@@ -64,3 +65,42 @@ def test_a_shared_fixture_case_gives_the_expected_events_or_failure(path):
     assert len(row.failure["messages"]) == len(wanted["messages"])
     for actual_message, expected_message in zip(row.failure["messages"], wanted["messages"], strict=True):
         check_message(actual_message, expected_message)
+
+
+def resolvable(schema: str) -> bool:
+    from iglu import api as iglu
+
+    try:
+        iglu.resolve_schema(schema)
+    except iglu.SchemaNotFound:
+        return False
+    return True
+
+
+ATOMIC_CASES = [p for p in CASES if json.loads(p.read_text())["expected"]["outcome"] == "events"]
+
+
+@pytest.mark.django_db
+@pytest.mark.skipif(not CASES, reason="the shared fixtures are not checked out next to the project")
+@pytest.mark.parametrize("path", ATOMIC_CASES, ids=lambda p: p.stem)
+def test_a_shared_fixture_case_enriches_to_the_expected_atomic_fields(path):
+    case = json.loads(path.read_text())
+    expected = case["expected"]["events"]
+    if not all(resolvable(event["schema"]) for event in expected):
+        pytest.skip("the case's schema is not a built-in one (the fixture says so under downstream_validation)")
+    body = case["body"] if case["method"] == "POST" else None
+    outcome = process(case["path"], case["query_string"], body, case["content_type"] if body is not None else None)
+    assert outcome.bad == []
+    events = [good.event for good in outcome.good]
+    if not case["expected"].get("event_order_significant", True):
+        events.sort(key=lambda e: e["unstruct_event"]["data"]["data"].get("sg_event_id", ""))
+        expected = sorted(expected, key=lambda e: e["data"].get("sg_event_id", ""))
+    assert len(events) == len(expected)
+    for event, wanted in zip(events, expected, strict=True):
+        for name, value in wanted["atomic"].items():
+            actual = event[name]
+            if name.endswith("tstamp"):
+                actual = iso_from_millis(actual).replace(".000Z", "Z") if value.endswith("Z") else actual
+                value = value.replace(".000Z", "Z")
+            assert actual == value, name
+        assert event["unstruct_event"]["data"] == {"schema": wanted["schema"], "data": wanted["data"]}
