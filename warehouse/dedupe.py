@@ -1,86 +1,150 @@
 """De-duplication (spec 1.6): natural copies (same event_id and fingerprint) are loaded once, across batches;
-synthetic copies (same event_id, another fingerprint) get a new event_id and a `duplicate` context."""
+synthetic copies (same event_id, another fingerprint) get a new event_id and a `duplicate` context.
+
+The new id is uuid5(original id, fingerprint): a replayed or re-delivered synthetic copy gets the same id
+again and is then recognised as a natural duplicate of itself.
+"""
 
 from __future__ import annotations
 
+import logging
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import connection
 
+from warehouse.arrays import text_array
 from warehouse.models import EventKey
+
+logger = logging.getLogger(__name__)
 
 DUPLICATE_SCHEMA = "iglu:com.snowplowanalytics.snowplow/duplicate/jsonschema/1-0-0"
 CONTEXTS_SCHEMA = "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1"
+TABLE = EventKey._meta.db_table
 
 
 @dataclass
 class Deduplicated:
-    """The events to load, in batch order, and how many copies were dropped or re-identified."""
+    """The events to load, and how many copies were dropped or re-identified."""
 
     events: list[dict[str, Any]] = field(default_factory=list)
     natural_duplicates: int = 0
     synthetic_duplicates: int = 0
 
 
+@dataclass
+class _Candidate:
+    event_id: str
+    fingerprint: str
+    event: dict[str, Any]
+    reidentified: bool = False
+
+
 def events_deduplicate(events: list[tuple[dict[str, Any], str]]) -> Deduplicated:
     """Drop natural duplicates within the batch and against every earlier load, re-identify synthetic ones.
 
-    The keys are inserted into the side table in the caller's transaction: a concurrent batch holding the same
-    key makes this one wait for its outcome, so two workers never both load one event."""
+    Keys are inserted in the caller's transaction: a concurrent load holding the same event_id makes this one
+    wait for its outcome, so two workers never both load one event. The first copy of an event_id ever loaded
+    keeps it; which copy that is is only known once the first occurrences' keys are in."""
     result = Deduplicated()
-    unique: dict[tuple[str, str], dict[str, Any]] = {}
-    for event, fingerprint in events:
-        key = (str(event["event_id"]).lower(), fingerprint)
-        if key in unique:
-            result.natural_duplicates += 1
-        else:
-            unique[key] = event
-    fresh = _keys_insert(unique, events_collector_ms=[event["collector_tstamp"] for event in unique.values()])
-    seen_ids: set[str] = set()
-    for key, event in unique.items():
-        if key not in fresh:
-            result.natural_duplicates += 1
-            continue
-        event_id, fingerprint = key
-        if fresh[key] or event_id in seen_ids:
-            event = duplicate_reidentify(event, fingerprint)
-            result.synthetic_duplicates += 1
-        seen_ids.add(event_id)
-        result.events.append(event)
+    firsts, others = _within_batch(events, result)
+    conflicts = _keys_insert(firsts)
+    loaded = [candidate for candidate in firsts if candidate.event_id not in conflicts]
+    pending = [candidate for candidate in firsts if candidate.event_id in conflicts] + others
+    if pending:
+        stored = _stored_fingerprints({candidate.event_id for candidate in pending})
+        retry = []
+        for candidate in pending:
+            if stored.get(candidate.event_id) == candidate.fingerprint:
+                result.natural_duplicates += 1
+            else:
+                retry.append(_reidentified(candidate))
+        loaded += _retry(retry, result)
+    result.events = [candidate.event for candidate in loaded]
+    result.synthetic_duplicates = sum(candidate.reidentified for candidate in loaded)
     return result
 
 
-def _keys_insert(
-    unique: dict[tuple[str, str], dict[str, Any]], events_collector_ms: list[int]
-) -> dict[tuple[str, str], bool]:
-    """Insert the keys; return the new ones, each mapped to whether its event_id was already loaded with
-    another fingerprint (a synthetic duplicate of an earlier batch)."""
-    if not unique:
-        return {}
-    event_ids = [key[0] for key in unique]
-    fingerprints = [key[1] for key in unique]
-    table = EventKey._meta.db_table
+def _within_batch(
+    events: list[tuple[dict[str, Any], str]], result: Deduplicated
+) -> tuple[list[_Candidate], list[_Candidate]]:
+    """Split the batch into the first occurrence of each event_id and the other copies with another
+    fingerprint; copies with the same fingerprint are natural duplicates and dropped here."""
+    seen: set[tuple[str, str]] = set()
+    first_ids: set[str] = set()
+    firsts, others = [], []
+    for event, fingerprint in events:
+        candidate = _Candidate(str(event["event_id"]).lower(), fingerprint, event)
+        key = (candidate.event_id, fingerprint)
+        if key in seen:
+            result.natural_duplicates += 1
+            continue
+        seen.add(key)
+        if candidate.event_id in first_ids:
+            others.append(candidate)
+        else:
+            first_ids.add(candidate.event_id)
+            firsts.append(candidate)
+    return firsts, others
+
+
+def _retry(candidates: list[_Candidate], result: Deduplicated) -> list[_Candidate]:
+    """Insert the keys of synthetic copies found against earlier loads; a conflict now is a copy seen before."""
+    conflicts = _keys_insert(candidates)
+    stored = _stored_fingerprints(conflicts) if conflicts else {}
+    for candidate in candidates:
+        if candidate.event_id in conflicts:
+            _log_collision(candidate, stored)
+            result.natural_duplicates += 1
+    return [candidate for candidate in candidates if candidate.event_id not in conflicts]
+
+
+def _log_collision(candidate: _Candidate, stored: dict[str, str]) -> None:
+    if stored.get(candidate.event_id) != candidate.fingerprint:
+        # Only a uuid5 collision between a re-identified copy and another event gets here.
+        logger.error("event_id %s collides with another event; dropped", candidate.event_id)
+
+
+def _keys_insert(candidates: list[_Candidate]) -> set[str]:
+    """Insert the candidates' keys; return the event_ids that were already there (or loaded concurrently)."""
+    if not candidates:
+        return set()
+    ids_sql, ids = text_array([candidate.event_id for candidate in candidates])
+    fingerprints_sql, fingerprints = text_array([candidate.fingerprint for candidate in candidates])
+    ms_sql, ms = text_array([str(int(candidate.event["collector_tstamp"])) for candidate in candidates])
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            WITH inserted AS (
-                INSERT INTO {table} (event_id, fingerprint, collector_tstamp)
-                SELECT k.event_id, k.fingerprint, to_timestamp(k.ms / 1000.0)
-                FROM unnest(%s::uuid[], %s::text[], %s::bigint[]) AS k(event_id, fingerprint, ms)
-                ON CONFLICT (event_id, fingerprint) DO NOTHING
-                RETURNING event_id, fingerprint
+            WITH keys AS (
+                SELECT * FROM unnest({ids_sql}::uuid[], {fingerprints_sql}, {ms_sql}::bigint[])
+                    AS k(event_id, fingerprint, ms)
+            ), inserted AS (
+                INSERT INTO {TABLE} (event_id, fingerprint, collector_tstamp)
+                SELECT event_id, fingerprint, to_timestamp(ms / 1000.0) FROM keys
+                ON CONFLICT (event_id) DO NOTHING
+                RETURNING event_id
             )
-            SELECT i.event_id::text, i.fingerprint, EXISTS (
-                SELECT 1 FROM {table} earlier
-                WHERE earlier.event_id = i.event_id AND earlier.fingerprint <> i.fingerprint
-            )
-            FROM inserted i
+            SELECT keys.event_id::text FROM keys LEFT JOIN inserted USING (event_id) WHERE inserted.event_id IS NULL
             """,
-            [event_ids, fingerprints, events_collector_ms],
+            [ids, fingerprints, ms],
         )
-        return {(row[0], row[1]): row[2] for row in cursor.fetchall()}
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _stored_fingerprints(event_ids: set[str]) -> dict[str, str]:
+    # A new statement, so it sees keys committed by the concurrent load this one waited for.
+    ids_sql, ids = text_array(sorted(event_ids))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT event_id::text, fingerprint FROM {TABLE} WHERE event_id = ANY({ids_sql}::uuid[])", [ids]
+        )
+        return dict(cursor.fetchall())
+
+
+def _reidentified(candidate: _Candidate) -> _Candidate:
+    event = duplicate_reidentify(candidate.event, candidate.fingerprint)
+    return _Candidate(event["event_id"], candidate.fingerprint, event, reidentified=True)
 
 
 def duplicate_reidentify(event: dict[str, Any], fingerprint: str) -> dict[str, Any]:

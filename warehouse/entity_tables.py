@@ -147,7 +147,9 @@ def _table_create(name: str, key: SchemaKey, columns: list[Column], is_recovery:
     body = ",\n    ".join(definitions)
     with connection.cursor() as cursor:
         cursor.execute(f"CREATE TABLE {qualified} (\n    {body}\n)")
-        cursor.execute(f"CREATE INDEX {quote(fit_identifier(name + '_root_id'))} ON {qualified} (root_id)")
+        # Models join entities to events over a time range (root_tstamp = collector_tstamp), which a BRIN index
+        # serves at almost no load cost; Snowplow's loader creates no index at all. A btree on root_id would
+        # cost every load a random insert per entity for point lookups only deletion requests make.
         cursor.execute(
             f"CREATE INDEX {quote(fit_identifier(name + '_root_tstamp'))} ON {qualified} USING brin (root_tstamp)"
         )

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
+import re
 import uuid
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -22,6 +23,7 @@ from warehouse.shredding import TableRows, events_shred, tables_copy
 logger = logging.getLogger(__name__)
 
 REQUIRED_FIELDS = ("event_id", "collector_tstamp", "v_collector", "v_etl")
+_UUID = re.compile(r"[0-9a-fA-F]{8}-(?:[0-9a-fA-F]{4}-){3}[0-9a-fA-F]{12}\Z")
 
 
 class LoadableEvent(NamedTuple):
@@ -47,13 +49,14 @@ class LoadResult:
 def check_loadable(events: Sequence[LoadableEvent]) -> None:
     """Raise ValueError naming the first event that lacks a field atomic.events requires, or has a bad id."""
     for position, (event, fingerprint) in enumerate(events):
-        missing = [name for name in REQUIRED_FIELDS if event.get(name) in (None, "")]
-        if missing or not isinstance(fingerprint, str):
-            raise ValueError(f"event {position} cannot be loaded: missing {missing or ['fingerprint']}")
-        try:
-            uuid.UUID(str(event["event_id"]))
-        except ValueError:
-            raise ValueError(f"event {position} cannot be loaded: event_id {event['event_id']!r} is no UUID") from None
+        event_id = event.get("event_id")
+        if not (event_id and event.get("v_collector") and event.get("v_etl")) or event.get("collector_tstamp") is None:
+            missing = [name for name in REQUIRED_FIELDS if event.get(name) in (None, "")]
+            raise ValueError(f"event {position} cannot be loaded: missing {missing}")
+        if fingerprint.__class__ is not str:
+            raise ValueError(f"event {position} cannot be loaded: its fingerprint is no string")
+        if event_id.__class__ is not str or not _UUID.match(event_id):
+            raise ValueError(f"event {position} cannot be loaded: event_id {event_id!r} is no UUID")
 
 
 def batch_load(events: Sequence[LoadableEvent], payload_ids: Sequence[str]) -> LoadResult:
@@ -64,7 +67,8 @@ def batch_load(events: Sequence[LoadableEvent], payload_ids: Sequence[str]) -> L
     nothing was loaded. Raises ValueError for events missing a required field (a caller bug, not bad data)."""
     check_loadable(events)
     batch_id = uuid.uuid4()
-    with transaction.atomic():
+    # Joins the caller's transaction (no savepoint: on any error the caller rolls back the whole batch).
+    with transaction.atomic(savepoint=False):
         recorded = manifest_record(payload_ids, batch_id)
         deduplicated = events_deduplicate([(event.event, event.fingerprint) for event in events])
         entities = _batch_copy(deduplicated.events)

@@ -5,9 +5,14 @@ from __future__ import annotations
 import uuid
 from collections.abc import Sequence
 
-from django.db import connection
+import psycopg
+from django.db import IntegrityError, connection, transaction
 
+from warehouse.arrays import text_array
+from warehouse.copying import copy_rows
 from warehouse.models import LoadManifest
+
+TABLE = LoadManifest._meta.db_table
 
 
 def loaded_payload_ids(payload_ids: Sequence[str]) -> set[str]:
@@ -24,14 +29,23 @@ def manifest_record(payload_ids: Sequence[str], batch_id: uuid.UUID) -> set[str]
     insert waits for that transaction, so the answer is final when it returns."""
     if not payload_ids:
         return set()
+    # The drain skipped loaded payloads already, so a conflict is rare: try the fast COPY, and only when
+    # it meets one, take the INSERT that skips conflicting ids.
+    try:
+        with transaction.atomic():
+            copy_rows(TABLE, ["payload_id", "batch_id"], None, ((pid, batch_id) for pid in payload_ids))
+        return set(payload_ids)
+    except (IntegrityError, psycopg.errors.UniqueViolation):
+        pass
+    ids_sql, ids = text_array(payload_ids)
     with connection.cursor() as cursor:
         cursor.execute(
             f"""
-            INSERT INTO {LoadManifest._meta.db_table} (payload_id, batch_id)
-            SELECT unnest(%s::text[]), %s
+            INSERT INTO {TABLE} (payload_id, batch_id)
+            SELECT unnest({ids_sql}), %s
             ON CONFLICT (payload_id) DO NOTHING
             RETURNING payload_id
             """,
-            [list(payload_ids), batch_id],
+            [ids, batch_id],
         )
         return {row[0] for row in cursor.fetchall()}

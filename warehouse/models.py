@@ -19,11 +19,15 @@ class LoadManifest(models.Model):
 
 
 class EventKey(models.Model):
-    """An (event_id, fingerprint) pair already loaded: the cross-batch natural de-duplication index. It lives
-    beside atomic.events because a partitioned table cannot carry a unique key on event_id alone."""
+    """The fingerprint each loaded event_id was loaded with: the cross-batch de-duplication index (DESIGN 4).
 
-    pk = models.CompositePrimaryKey("event_id", "fingerprint")
-    event_id = models.UUIDField()
+    It lives beside atomic.events because a partitioned table cannot carry a unique key on event_id alone.
+    A pair (event_id, fingerprint) seen again is a natural duplicate; an event_id seen with another fingerprint
+    is a synthetic one, loaded under the id uuid5(event_id, fingerprint), which gets its own row here, so that
+    each pair still maps to exactly one stored id. Keying by event_id (not the pair) keeps the index small and
+    lets a load that waited on a concurrent one see which fingerprint won."""
+
+    event_id = models.UUIDField(primary_key=True)
     fingerprint = models.TextField()
     collector_tstamp = models.DateTimeField(help_text="Lets retention forget keys together with their events.")
 
@@ -71,3 +75,6 @@ class ShreddedVersion(models.Model):
 
     def __str__(self) -> str:
         return self.uri
+
+# Issue 9 (data models): register the modeling app's Goal under this app; its code lives in warehouse/modeling.
+from warehouse.modeling.models import Goal  # noqa: E402, F401

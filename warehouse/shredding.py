@@ -56,7 +56,10 @@ def events_shred(events: list[dict[str, Any]], sanitize: bool = False) -> dict[s
 
     With `sanitize`, values are coerced to their column types and cleaned (the slow path after a refused
     COPY); entities that still miss a required value are logged and left out."""
-    entities = [(uri, data, event) for event in events for uri, data in event_entities(event)]
+    entities = []
+    for event in events:
+        root = (event["event_id"], _timestamp(event["collector_tstamp"]))
+        entities += [(uri, data, root) for uri, data in event_entities(event)]
     keys = _schema_keys({uri for uri, _, _ in entities})
     states = tables_prepare(keys)
     tables: dict[str, TableRows] = {}
@@ -66,14 +69,20 @@ def events_shred(events: list[dict[str, Any]], sanitize: bool = False) -> dict[s
         if known is None or len(state.columns) > len(known.state.columns):
             tables[state.table] = TableRows(state)
     builders = {table: _row_builder(rows.state.columns, sanitize) for table, rows in tables.items()}
-    for uri, data, event in entities:
-        state = states.get(uri)
-        if state is None or not isinstance(data, dict):
+    # Per URI: the rows list, the row builder and the schema_vendor..schema_version prefix of its rows.
+    targets = {
+        uri: (tables[state.table].rows, builders[state.table], keys[uri])
+        for uri, state in states.items()
+        if uri in keys
+    }
+    for uri, data, root in entities:
+        target = targets.get(uri)
+        if target is None or data.__class__ is not dict:
             continue
-        meta = (*keys[uri], event["event_id"], _timestamp(event["collector_tstamp"]))
-        row = builders[state.table](meta, data)
+        rows, build, prefix = target
+        row = build(prefix + root, data)
         if row is not None:
-            tables[state.table].rows.append(row)
+            rows.append(row)
     return {table: rows for table, rows in tables.items() if rows.rows}
 
 
@@ -101,20 +110,37 @@ def tables_copy(tables: dict[str, TableRows]) -> int:
 
 def _row_builder(columns: tuple[Column, ...], sanitize: bool) -> Callable[[tuple, dict], list | None]:
     getters = [(column.path, _converter(column.pg_type, sanitize), column.nullable) for column in columns]
+    if sanitize:
+        return lambda meta, data: _row_checked(getters, meta, data)
+    # The hot path: read every column's top-level key at C speed, then descend into nested ones and convert
+    # the few values whose column needs it.
+    keys = [path[0] for path, _, _ in getters]
+    nested = [(i, path) for i, (path, _, _) in enumerate(getters) if len(path) > 1]
+    converted = [(i, convert) for i, (_, convert, _) in enumerate(getters) if convert is not _identity]
 
-    def build(meta: tuple, data: dict) -> list | None:
-        row = list(meta)
-        for path, convert, nullable in getters:
-            value = _dig(data, path)
-            if value is not None:
-                value = convert(value)
-            if value is None and not nullable and sanitize:
-                logger.warning("entity %s of event %s lacks required %s; not shredded", meta[1], meta[4], path)
-                return None
-            row.append(value)
-        return row
+    def build(meta: tuple, data: dict) -> list:
+        values = list(map(data.get, keys))
+        for i, path in nested:
+            values[i] = _dig(data, path)
+        for i, convert in converted:
+            if values[i] is not None:
+                values[i] = convert(values[i])
+        return [*meta, *values]
 
     return build
+
+
+def _row_checked(getters: list, meta: tuple, data: dict) -> list | None:
+    row = list(meta)
+    for path, convert, nullable in getters:
+        value = _dig(data, path)
+        if value is not None:
+            value = convert(value)
+        if value is None and not nullable:
+            logger.warning("entity %s of event %s lacks required %s; not shredded", meta[1], meta[4], path)
+            return None
+        row.append(value)
+    return row
 
 
 def _dig(data: Any, path: tuple[str, ...]) -> Any:
@@ -149,7 +175,9 @@ def iso_timestamp(value: str) -> dt.datetime:
     return parsed
 
 
-_FAST: dict[str, Converter] = {"varchar": _as_text, "char": _as_text, "timestamp": iso_timestamp, "jsonb": json_text}
+# A schema-valid value of a string column is a string, which text COPY takes as it is; anything else makes the
+# COPY fail and the batch take the sanitising path, which stores it as JSON text as the loader does.
+_FAST: dict[str, Converter] = {"timestamp": iso_timestamp, "jsonb": json_text}
 
 
 def _or_none(convert: Converter) -> Converter:

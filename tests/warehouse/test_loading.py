@@ -222,3 +222,12 @@ def test_a_large_batch_loads_every_event():
     result = batch_load(events, [str(i) for i in range(2000)])
     assert (result.events_loaded, result.payloads_recorded) == (2000, 2000)
     assert _count() == 2000
+
+
+def test_the_first_copy_ever_loaded_keeps_the_id_whatever_the_order_in_a_later_batch():
+    original = page_view()
+    batch_load([loadable(original, "fp-2")], [])
+    result = batch_load([loadable(dict(original), "fp-1"), loadable(dict(original), "fp-2")], [])
+    assert (result.events_loaded, result.duplicates_skipped, result.synthetic_duplicates) == (1, 1, 1)
+    ids = {row[0] for row in fetch("SELECT event_id::text FROM atomic.events")}
+    assert ids == {original["event_id"], str(uuid.uuid5(uuid.UUID(original["event_id"]), "fp-1"))}
