@@ -27,6 +27,7 @@ from webhooks.requests import WebhookRequest
 logger = logging.getLogger(__name__)
 
 UNSTRUCT_SCHEMA = "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0"
+CONTEXTS_SCHEMA = "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1"
 # Query parameters copied to the raw event as they are (spec 1.4); every other one is dropped from the top level.
 PASS_THROUGH = ("nuid", "aid", "cv", "eid", "ttm", "url")
 # Query parameters never copied into formatter-built data (spec 1.4).
