@@ -1,0 +1,92 @@
+"""The public interface of the data models: what dashboards pages and the REST API call (STYLE 5).
+
+Every function takes a `dashboards.models.Site` and dates in the site's time zone (`start`..`end` inclusive,
+`datetime.date`). Nothing here reads atomic.events: totals, time series and breakdowns come from derived.rollups;
+filtered questions, funnels, retention and custom properties from the derived tables; realtime from the
+loader-fed derived.realtime_events. Bot traffic is left out unless `include_bots=True`.
+
+Definitions (DESIGN glossary): a visitor is `domain_userid` (else the mobile client_session userId, else
+`network_userid`); a session is `domain_sessionid` (mobile: client_session; otherwise 30 minutes of
+inactivity); a bounce is a session with one page view, no other interaction and under 10 s of engaged time.
+
+Attribution: session dimensions (source, referrer, medium, campaign, channel, entry_page, exit_page, country,
+region, city, browser, os, device, screen_size, language, app_version) count sessions, bounces, durations and
+page views in the bucket where the session started; `page` and `all` count page views where they happened;
+`event` counts events by name (page views as 'page_view'); `goal` counts conversions by goal id (str(Goal.pk)).
+Missing values are the string '(none)'.
+
+Unique visitors over a range merge per-bucket sketches (warehouse.modeling.sketches): exact while every daily
+bucket of the value had at most 256 visitors, otherwise within about 1.6% (one standard error). Visitors of a
+single hour or day in a time series are exact.
+
+Functions (all read-only, one or two queries each):
+
+- get_overview(site, start, end, filters=None, include_bots=False) -> Metrics
+    Totals for the range: visitors, page_views, sessions, bounces, engaged_sessions, duration_s,
+    engaged_time_s, events, conversions, revenue; properties bounce_rate, avg_session_duration_s,
+    views_per_session, conversion_rate.
+- list_timeseries(site, start, end, interval="day", filters=None, include_bots=False) -> list[TimeseriesPoint]
+    interval: "hour" | "day" | "week" | "month"; zero-filled points with a site-local `bucket` datetime.
+- list_breakdown(site, dimension, start, end, filters=None, order_by="visitors", limit=10, offset=0,
+                 include_bots=False) -> list[BreakdownRow]
+    Top values of one dimension (DIMENSIONS) with their Metrics; order_by: "visitors" or any Metrics count.
+- DIMENSIONS: the dimension names above, plus "all".
+
+`filters` is a dict {dimension: value}. With no filter, or one filter and no breakdown, answers come from the
+rollups (milliseconds). Other combinations are answered from derived.sessions / derived.page_views (exact
+visitors, slower on long ranges).
+
+Raises UnsupportedQuery (a ValueError) for an unknown dimension, interval or ordering.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from warehouse.modeling import reports
+from warehouse.modeling.reports import BreakdownRow, Metrics, TimeseriesPoint, UnsupportedQuery
+from warehouse.modeling.rollups import DIMENSIONS
+
+__all__ = [
+    "DIMENSIONS",
+    "BreakdownRow",
+    "Metrics",
+    "TimeseriesPoint",
+    "UnsupportedQuery",
+    "get_overview",
+    "list_breakdown",
+    "list_timeseries",
+]
+
+Filters = dict[str, str] | None
+
+
+def _single(filters: Filters) -> tuple[str, str]:
+    if not filters:
+        return "all", ""
+    (dimension, value), *rest = filters.items()
+    if rest:
+        raise UnsupportedQuery("several filters at once are not supported yet")
+    return dimension, value
+
+
+def get_overview(site, start: dt.date, end: dt.date, filters: Filters = None, include_bots: bool = False) -> Metrics:
+    """Totals for site-local days start..end (the headline numbers)."""
+    dimension, value = _single(filters)
+    return reports.get_totals(site, start, end, dimension, value, include_bots)
+
+
+def list_timeseries(site, start: dt.date, end: dt.date, interval: str = "day", filters: Filters = None,
+                    include_bots: bool = False) -> list[TimeseriesPoint]:
+    """Metrics per site-local hour, day, ISO week or month from start to end (the main chart)."""
+    dimension, value = _single(filters)
+    return reports.list_timeseries(site, start, end, interval, dimension, value, include_bots)
+
+
+def list_breakdown(site, dimension: str, start: dt.date, end: dt.date, filters: Filters = None,
+                   order_by: str = "visitors", limit: int = 10, offset: int = 0,
+                   include_bots: bool = False) -> list[BreakdownRow]:
+    """The top values of `dimension` for site-local days start..end (top pages, sources, countries, ...)."""
+    if filters:
+        raise UnsupportedQuery("filtered breakdowns are not supported yet")
+    return reports.list_breakdown(site, dimension, start, end, order_by, limit, offset, include_bots)
