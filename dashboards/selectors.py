@@ -1,57 +1,71 @@
-"""Dashboard queries: one query layer shared by pages and the API, so the numbers always agree."""
+"""Dashboard reads: one query layer shared by pages, exports, emails and the API, so the numbers always agree.
+
+Every function takes a parsed DashboardQuery. The data comes from the data models' public interface
+(`warehouse.modeling.api`, rollups and derived tables); until it is installed, `dashboards.rawfallback`
+answers from `atomic.events` so that a fresh install still shows something.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db import connection
-
-from dashboards.models import Site
+from dashboards import rawfallback
+from dashboards.query import DashboardQuery
 
 
 @dataclass(frozen=True)
-class DailyTraffic:
-    day: dt.date
-    page_views: int
+class Totals:
     visitors: int
+    sessions: int
+    page_views: int
+    bounce_rate: float | None = None
+    engaged_seconds: float | None = None
+
+    @property
+    def views_per_session(self) -> float:
+        return round(self.page_views / self.sessions, 2) if self.sessions else 0.0
 
 
-def list_daily_traffic(site: Site, start: dt.date, end: dt.date) -> list[DailyTraffic]:
-    """Page views and unique visitors per day in the site's time zone, for days start..end inclusive.
-
-    A visitor is `domain_userid`, or `network_userid` when absent (DESIGN glossary); days are buckets of
-    `derived_tstamp` in the site's time zone. Every day of the range is returned, zero-filled.
-    """
-    sql = """
-        WITH local AS (
-            SELECT (derived_tstamp AT TIME ZONE 'UTC' AT TIME ZONE %(tz)s)::date AS day,
-                   event, coalesce(domain_userid, network_userid) AS visitor
-            FROM atomic.events
-            WHERE app_id = ANY(%(app_ids)s)
-              AND derived_tstamp >= (%(start)s::timestamp AT TIME ZONE %(tz)s) AT TIME ZONE 'UTC'
-              AND derived_tstamp < (%(end)s::timestamp AT TIME ZONE %(tz)s) AT TIME ZONE 'UTC'
-        )
-        SELECT days.day::date,
-               count(local.event) FILTER (WHERE local.event = 'page_view'),
-               count(DISTINCT local.visitor)
-        FROM generate_series(%(start)s::date, %(last)s::date, interval '1 day') AS days(day)
-        LEFT JOIN local ON local.day = days.day::date
-        GROUP BY 1 ORDER BY 1
-    """
-    params = {
-        "tz": site.timezone,
-        "app_ids": list(site.app_ids),
-        "start": start,
-        "end": end + dt.timedelta(days=1),
-        "last": end,
-    }
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return [DailyTraffic(day, views, visitors) for day, views, visitors in cursor.fetchall()]
+@dataclass(frozen=True)
+class Point:
+    bucket: dt.datetime
+    visitors: int
+    sessions: int
+    page_views: int
 
 
-def get_site_today(site: Site) -> dt.date:
-    import zoneinfo
+@dataclass(frozen=True)
+class Row:
+    value: str
+    visitors: int
+    page_views: int
+    sessions: int | None = None
+    engaged_seconds: float | None = None
+    bounce_rate: float | None = None
 
-    return dt.datetime.now(zoneinfo.ZoneInfo(site.timezone)).date()
+
+def get_totals(query: DashboardQuery, comparison: bool = False) -> Totals:
+    """Totals over the query's period, or over its comparison period."""
+    period = query.comparison if comparison else query.period
+    if period is None:
+        raise ValueError("The query has no comparison period.")
+    return Totals(**rawfallback.totals(query, period))
+
+
+def list_timeseries(query: DashboardQuery, comparison: bool = False) -> list[Point]:
+    """One point per interval bucket of the period (zero-filled), in the site's time zone."""
+    period = query.comparison if comparison else query.period
+    if period is None:
+        raise ValueError("The query has no comparison period.")
+    return [Point(*row) for row in rawfallback.timeseries(query, period)]
+
+
+def list_breakdown(query: DashboardQuery, dimension: str, limit: int = 10, offset: int = 0) -> list[Row]:
+    """The top values of one dimension by visitors, then page views, then value."""
+    return [Row(*row) for row in rawfallback.breakdown(query, dimension, limit, offset)]
+
+
+def count_breakdown(query: DashboardQuery, dimension: str) -> int:
+    """How many distinct values the breakdown has (for pagination)."""
+    return rawfallback.breakdown_count(query, dimension)

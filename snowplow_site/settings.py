@@ -213,6 +213,24 @@ REST_FRAMEWORK = {
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
 }
 
+# --- Dashboards -----------------------------------------------------------------------------------
+# The public address of the dashboards, for links in scheduled email reports (empty: reports have no link).
+DASHBOARDS_BASE_URL = (config.env_str("DASHBOARDS_BASE_URL") or "").rstrip("/")
+# Seconds a dashboard tile stays cached (Redis when REDIS_URL is set, else the database cache).
+DASHBOARDS_TILE_TTL_SECONDS = config.env_int("DASHBOARDS_TILE_TTL_SECONDS", 300, minimum=0)
+REST_FRAMEWORK["DEFAULT_SCHEMA_CLASS"] = "drf_spectacular.openapi.AutoSchema"
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Snowplow Django analytics API",
+    "DESCRIPTION": "Aggregates, time series and breakdowns of a site, with the dashboards' filters and date ranges. "
+                   "Authenticate with `Authorization: Bearer <token>` (manage.py create_api_token NAME --scope api "
+                   "--user USERNAME).",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+}
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
+    "send email reports": {"task": "dashboards.send_email_reports", "schedule": 900.0},
+}
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,

@@ -10,7 +10,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("django.contrib.auth.urls")),  # password reset and change
     path("dashboards/", include("dashboards.urls")),
+    path("api/v1/", include("dashboards.api.urls")),
     path("micro/", include("enrichment.urls")),
     path("api/", include("iglu.urls")),
 ]

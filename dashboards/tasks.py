@@ -1,0 +1,12 @@
+"""Celery tasks of the dashboards: scheduled email reports and tile refreshes."""
+
+from celery import shared_task
+
+from dashboards import reports
+
+
+@shared_task(name="dashboards.send_email_reports", ignore_result=True)
+def send_email_reports() -> int:
+    """Idempotent: a report is marked sent per period only after sending, so a re-run sends nothing twice
+    and a failed send is retried at the next beat."""
+    return reports.reports_send_due()
