@@ -7,6 +7,7 @@ import io
 import zipfile
 
 from dashboards.query import DashboardQuery
+from dashboards.selectors import Unavailable
 from dashboards.tables import Page, Table, cell
 
 EXPORT_ROWS = 10_000
@@ -25,7 +26,11 @@ def get_table_csv(table: Table, query: DashboardQuery) -> str:
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow([column.label for column in table.columns])
-    for row in table.rows(query, limit=EXPORT_ROWS):
+    try:
+        rows = table.rows(query, limit=EXPORT_ROWS)
+    except Unavailable:
+        rows = []
+    for row in rows:
         writer.writerow([safe_cell(cell(row, column)) for column in table.columns])
     return out.getvalue()
 

@@ -36,6 +36,13 @@ class DashboardQuery:
         values.update(changes)
         return {k: v for k, v in values.items() if v not in ("", None, [])}
 
+    def cache_key(self) -> str:
+        """Everything the answer depends on: the site's identity and settings, the dates, the filters."""
+        site = self.site
+        comparison = f"{self.comparison.start}..{self.comparison.end}" if self.comparison else ""
+        return (f"{site.pk}|{site.timezone}|{','.join(site.app_ids)}|{self.period.start}..{self.period.end}|"
+                f"{comparison}|{self.interval}|{'&'.join(f.expression for f in self.filters)}")
+
     def querystring(self, **changes: object) -> str:
         return urlencode(self.params(**changes), doseq=True)
 

@@ -1,8 +1,8 @@
 """Dashboard reads: one query layer shared by pages, exports, emails and the API, so the numbers always agree.
 
-Every function takes a parsed DashboardQuery. The data comes from the data models' public interface
-(`warehouse.modeling.api`, rollups and derived tables); until it is installed, `dashboards.rawfallback`
-answers from `atomic.events` so that a fresh install still shows something.
+Every function takes a parsed DashboardQuery and is cached as a tile. The numbers come from the data models'
+public interface (`warehouse.modeling.api`: rollups and derived tables) once the models have run for the site;
+before that, `dashboards.rawfallback` answers from `atomic.events` so that a fresh install shows something.
 """
 
 from __future__ import annotations
@@ -10,8 +10,21 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.db import connection
+
 from dashboards import rawfallback
+from dashboards.errors import QueryError
+from dashboards.periods import DateRange
 from dashboards.query import DashboardQuery
+from dashboards.tiles import tile
+
+# Our dimension names -> the models' (warehouse.modeling.api.DIMENSIONS).
+MODEL_DIMENSIONS = {"event_name": "event"}
+PAGE_DIMENSIONS = ("page",)
+
+
+class Unavailable(Exception):
+    """The data models cannot answer this table yet (the page shows a note instead of the table)."""
 
 
 @dataclass(frozen=True)
@@ -21,6 +34,9 @@ class Totals:
     page_views: int
     bounce_rate: float | None = None
     engaged_seconds: float | None = None
+    conversions: int | None = None
+    revenue: float | None = None
+    events: int | None = None
 
     @property
     def views_per_session(self) -> float:
@@ -37,35 +53,123 @@ class Point:
 
 @dataclass(frozen=True)
 class Row:
-    value: str
+    value: str | None
     visitors: int
     page_views: int
     sessions: int | None = None
     engaged_seconds: float | None = None
     bounce_rate: float | None = None
+    conversions: int | None = None
+    revenue: float | None = None
+    events: int | None = None
 
 
-def get_totals(query: DashboardQuery, comparison: bool = False) -> Totals:
-    """Totals over the query's period, or over its comparison period."""
+def _period(query: DashboardQuery, comparison: bool) -> DateRange:
     period = query.comparison if comparison else query.period
     if period is None:
         raise ValueError("The query has no comparison period.")
+    return period
+
+
+@tile("totals")
+def get_totals(query: DashboardQuery, comparison: bool = False) -> Totals:
+    """Totals over the query's period, or over its comparison period."""
+    period = _period(query, comparison)
+    if uses_models(query.site.pk):
+        api = _api()
+        metrics = _call(api.get_overview, query.site, period.start, period.end, filters=_model_filters(query))
+        return _totals(metrics)
     return Totals(**rawfallback.totals(query, period))
 
 
+@tile("timeseries")
 def list_timeseries(query: DashboardQuery, comparison: bool = False) -> list[Point]:
     """One point per interval bucket of the period (zero-filled), in the site's time zone."""
-    period = query.comparison if comparison else query.period
-    if period is None:
-        raise ValueError("The query has no comparison period.")
+    period = _period(query, comparison)
+    if uses_models(query.site.pk):
+        points = _call(_api().list_timeseries, query.site, period.start, period.end, interval=query.interval,
+                       filters=_model_filters(query))
+        return [Point(p.bucket, p.metrics.visitors, p.metrics.sessions, p.metrics.page_views) for p in points]
     return [Point(*row) for row in rawfallback.timeseries(query, period)]
 
 
+@tile("breakdown")
 def list_breakdown(query: DashboardQuery, dimension: str, limit: int = 10, offset: int = 0) -> list[Row]:
-    """The top values of one dimension by visitors, then page views, then value."""
+    """The top values of one dimension by visitors. Raises Unavailable for a dimension the models lack."""
+    if uses_models(query.site.pk):
+        api = _api()
+        name = MODEL_DIMENSIONS.get(dimension, dimension)
+        if name not in api.DIMENSIONS:
+            raise Unavailable(f"The data models have no {dimension!r} breakdown yet.")
+        rows = _call(api.list_breakdown, query.site, name, query.period.start, query.period.end,
+                     filters=_model_filters(query), limit=limit, offset=offset)
+        return [_row(r.value, r.metrics, per_view=dimension in PAGE_DIMENSIONS) for r in rows]
     return [Row(*row) for row in rawfallback.breakdown(query, dimension, limit, offset)]
 
 
-def count_breakdown(query: DashboardQuery, dimension: str) -> int:
-    """How many distinct values the breakdown has (for pagination)."""
+@tile("breakdown_count")
+def count_breakdown(query: DashboardQuery, dimension: str) -> int | None:
+    """How many distinct values the breakdown has (for pagination); None when the models do not say."""
+    if uses_models(query.site.pk):
+        return None
     return rawfallback.breakdown_count(query, dimension)
+
+
+def uses_models(site_id: int) -> bool:
+    """True once the data models have built rollups for the site; from then on no page reads atomic.events."""
+    return _models_built(site_id)
+
+
+@tile("models_built")
+def _models_built(site_id: int) -> bool:
+    try:
+        _api()
+    except ImportError:
+        return False
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT to_regclass('derived.rollups') IS NOT NULL")
+        if not cursor.fetchone()[0]:
+            return False
+        cursor.execute("SELECT EXISTS (SELECT 1 FROM derived.rollups WHERE site_id = %s)", [site_id])
+        return bool(cursor.fetchone()[0])
+
+
+def _api():
+    from warehouse.modeling import api
+
+    return api
+
+
+def _model_filters(query: DashboardQuery) -> dict[str, str] | None:
+    """The models take {dimension: value} equality filters; anything else is a clear 400 for now."""
+    filters: dict[str, str] = {}
+    for condition in query.filters:
+        if condition.op != "is" or condition.prop:
+            raise QueryError("f", "Only 'is' filters on dimensions are supported by the data models yet.")
+        name = MODEL_DIMENSIONS.get(condition.dimension, condition.dimension)
+        if name in filters:
+            raise QueryError("f", f"Filter {condition.dimension} at most once.")
+        filters[name] = condition.value
+    return filters or None
+
+
+def _call(function, *args, **kwargs):
+    from warehouse.modeling.api import UnsupportedQuery
+
+    try:
+        return function(*args, **kwargs)
+    except UnsupportedQuery as error:
+        raise QueryError("f", f"The data models cannot answer this yet: {error}.") from None
+
+
+def _totals(metrics) -> Totals:
+    engaged = metrics.engaged_time_s / metrics.sessions if metrics.sessions else None
+    return Totals(metrics.visitors, metrics.sessions, metrics.page_views, metrics.bounce_rate, engaged,
+                  metrics.conversions, metrics.revenue, metrics.events)
+
+
+def _row(value: str, metrics, per_view: bool) -> Row:
+    base = metrics.page_views if per_view else metrics.sessions
+    engaged = metrics.engaged_time_s / base if base else None
+    return Row(value, metrics.visitors, metrics.page_views, metrics.sessions, engaged, metrics.bounce_rate,
+               metrics.conversions, metrics.revenue, metrics.events)

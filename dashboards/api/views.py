@@ -9,6 +9,7 @@ from rest_framework import authentication, pagination, permissions
 from rest_framework.exceptions import NotFound, ValidationError
 from rest_framework.request import Request
 from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from dashboards import selectors
@@ -101,10 +102,20 @@ class BreakdownView(SiteAPIView):
             raise ValidationError({error.param: [error.message]}) from None
         paginator = self.pagination_class()
         limit, offset = paginator.get_limit(request), paginator.get_offset(request)
-        paginator.count, paginator.limit, paginator.offset, paginator.request = (
-            selectors.count_breakdown(query, dimension), limit, offset, request)
-        rows = selectors.list_breakdown(query, dimension, limit=limit, offset=offset)
-        return paginator.get_paginated_response(serializers.RowSerializer(rows, many=True).data)
+        try:
+            rows = selectors.list_breakdown(query, dimension, limit=limit, offset=offset)
+        except selectors.Unavailable as error:
+            raise ValidationError({"dimension": [str(error)]}) from None
+        return Response({
+            "count": selectors.count_breakdown(query, dimension),
+            "next": _page_link(request, limit, offset + limit) if len(rows) == limit else None,
+            "previous": _page_link(request, limit, max(offset - limit, 0)) if offset else None,
+            "results": serializers.RowSerializer(rows, many=True).data,
+        })
+
+
+def _page_link(request: Request, limit: int, offset: int) -> str:
+    return replace_query_param(replace_query_param(request.build_absolute_uri(), "limit", limit), "offset", offset)
 
 
 def _totals(totals: selectors.Totals) -> dict:

@@ -48,7 +48,14 @@ def table_page(request: HttpRequest, access: SiteAccess, query: DashboardQuery, 
 
 
 def _tables(query: DashboardQuery, page: str) -> list[tuple]:
-    return [(table, table.rows(query)) for table in PAGES[page].tables]
+    """Each table of the page with its rows, or None where the data models cannot answer it yet."""
+    result = []
+    for table in PAGES[page].tables:
+        try:
+            result.append((table, table.rows(query)))
+        except selectors.Unavailable:
+            result.append((table, None))
+    return result
 
 
 def _chart_data(query: DashboardQuery, series: list, compared: list, notes: list) -> dict:

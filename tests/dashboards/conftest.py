@@ -128,3 +128,15 @@ def browser_login(page, base_url: str, username: str, next_path: str) -> None:
     page.fill("#id_password", PASSWORD)
     page.click("button[type=submit]")
     page.wait_for_load_state("networkidle")
+
+
+@pytest.fixture(autouse=True)
+def fresh_tile_cache(settings):
+    """Each test gets its own empty in-memory cache, whatever REDIS_URL says."""
+    from django.core.cache import cache
+
+    settings.CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+                                   "LOCATION": f"dashboards-tests-{uuid.uuid4()}"}}
+    cache.clear()
+    yield
+    cache.clear()
