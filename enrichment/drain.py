@@ -16,6 +16,7 @@ from enrichment.config import get_pipeline
 from enrichment.processing import process_payload
 from enrichment.versioning import ConfigWatcher
 from iglu import api as iglu
+from operations.api import batch_counts_record
 
 logger = logging.getLogger(__name__)
 
@@ -69,6 +70,8 @@ def drain_batch(batch_size: int, sink: RawSink | None = None) -> DrainResult:
         if micro.is_enabled():
             micro.micro_record(enriched, bad)
         sink.ack(claimed)
+        batch_counts_record(consumer_name(), payloads=len(claimed), enriched=len(enriched),
+                            loaded=loaded.events_loaded, failed=len(bad), duplicates=loaded.duplicates_skipped)
     result.payloads = len(claimed)
     result.good = loaded.events_loaded
     result.duplicates = loaded.duplicates_skipped

@@ -23,3 +23,7 @@ def schedule_periodic_tasks(sender: Celery, **_kwargs: object) -> None:
     sender.add_periodic_task(
         3600.0, sender.signature("warehouse.ensure_partitions", expires=3600), name="create future partitions"
     )
+    check = settings.OPERATIONS_CHECK_INTERVAL_SECONDS
+    sender.add_periodic_task(
+        float(check), sender.signature("operations.pipeline_check", expires=check * 2), name="pipeline check"
+    )

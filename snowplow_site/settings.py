@@ -53,6 +53,8 @@ if RAW_SINK == "redis" and not REDIS_URL:
     raise ImproperlyConfigured("Set REDIS_URL when RAW_SINK is redis.")
 RAW_STREAM_KEY = config.env_str("RAW_STREAM_KEY") or "snowplow:raw"
 RAW_CONSUMER_GROUP = config.env_str("RAW_CONSUMER_GROUP") or "enrich"
+# How long a Redis Stream entry may sit unacknowledged with a consumer before another drain reclaims it.
+RAW_RECLAIM_IDLE_MS = config.env_int("RAW_RECLAIM_IDLE_MS", 60_000, minimum=100)
 
 CELERY_BROKER_URL = config.env_str("CELERY_BROKER_URL") or REDIS_URL or "filesystem://"
 CELERY_TASK_ALWAYS_EAGER = config.env_bool("CELERY_TASK_ALWAYS_EAGER", False)
@@ -126,6 +128,22 @@ IGLU_RESOLVER_CONFIG = config.env_str("IGLU_RESOLVER_CONFIG")
 IGLU_PATCHES_ALLOWED = config.env_bool("IGLU_PATCHES_ALLOWED", False)
 IGLU_SUPER_API_KEY = config.env_str("IGLU_SUPER_API_KEY")
 
+# --- Operations -----------------------------------------------------------------------------------
+# Alert e-mail goes through Django's SMTP backend; thresholds and recipients are set in the admin.
+EMAIL_HOST = config.env_str("EMAIL_HOST") or "localhost"
+EMAIL_PORT = config.env_int("EMAIL_PORT", 25, minimum=1)
+EMAIL_HOST_USER = config.env_str("EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = config.env_str("EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = config.env_bool("EMAIL_USE_TLS", False)
+EMAIL_TIMEOUT = config.env_int("EMAIL_TIMEOUT", 10, minimum=1)
+DEFAULT_FROM_EMAIL = config.env_str("DEFAULT_FROM_EMAIL") or "snowplow-django@localhost"
+# Seconds between pipeline checks (sink sample, alert evaluation) run by Celery beat.
+OPERATIONS_CHECK_INTERVAL_SECONDS = config.env_int("OPERATIONS_CHECK_INTERVAL_SECONDS", 60, minimum=1)
+# Days of per-minute pipeline counters kept for the health page.
+OPERATIONS_COUNTER_RETENTION_DAYS = config.env_int("OPERATIONS_COUNTER_RETENTION_DAYS", 8, minimum=2)
+# Workers send task events (run `celery -A snowplow_site flower` to watch them in Flower).
+CELERY_WORKER_SEND_TASK_EVENTS = config.env_bool("CELERY_WORKER_SEND_TASK_EVENTS", False)
+
 # --- Django ---------------------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -142,6 +160,7 @@ INSTALLED_APPS = [
     "enrichment",
     "warehouse",
     "dashboards",
+    "operations",
 ]
 
 MIDDLEWARE = [

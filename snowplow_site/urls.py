@@ -15,4 +15,5 @@ urlpatterns = [
     path("api/v1/", include("dashboards.api.urls")),
     path("micro/", include("enrichment.urls")),
     path("api/", include("iglu.urls")),
+    path("", include("operations.urls")),
 ]

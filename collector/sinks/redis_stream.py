@@ -12,6 +12,7 @@ import logging
 
 import redis
 import redis.asyncio as aredis
+from django.conf import settings
 from django.db import transaction
 
 from collector.sinks.base import ClaimedPayload, RawSink, SinkUnavailable
@@ -74,8 +75,9 @@ class RedisStreamSink(RawSink):
     def claim(self, count: int, consumer: str) -> list[ClaimedPayload]:
         """Reclaim entries idle in dead consumers first, then read new ones."""
         self.ensure_group()
+        idle_ms = getattr(settings, "RAW_RECLAIM_IDLE_MS", RECLAIM_IDLE_MS)
         _, reclaimed, *_ = self.client.xautoclaim(
-            self.stream, self.group, consumer, min_idle_time=RECLAIM_IDLE_MS, start_id="0-0", count=count
+            self.stream, self.group, consumer, min_idle_time=idle_ms, start_id="0-0", count=count
         )
         entries = [(entry_id, fields) for entry_id, fields in reclaimed if fields]
         if len(entries) < count:
