@@ -144,6 +144,35 @@ OPERATIONS_COUNTER_RETENTION_DAYS = config.env_int("OPERATIONS_COUNTER_RETENTION
 # Workers send task events (run `celery -A snowplow_site flower` to watch them in Flower).
 CELERY_WORKER_SEND_TASK_EVENTS = config.env_bool("CELERY_WORKER_SEND_TASK_EVENTS", False)
 
+# --- Warehouse ------------------------------------------------------------------------------------
+# Raw archive files and exports go to this storage: a local directory by default; for an S3-compatible bucket
+# set WAREHOUSE_STORAGE_BACKEND=storages.backends.s3.S3Storage (pip install django-storages[s3]) and its
+# options as JSON in WAREHOUSE_STORAGE_OPTIONS (bucket_name, endpoint_url, ...).
+WAREHOUSE_STORAGE_PATH = Path(config.env_str("WAREHOUSE_STORAGE_PATH") or VAR_DIR / "warehouse").resolve()
+WAREHOUSE_STORAGE_BACKEND = (
+    config.env_str("WAREHOUSE_STORAGE_BACKEND") or "django.core.files.storage.FileSystemStorage"
+)
+WAREHOUSE_STORAGE_OPTIONS = config.env_mapping("WAREHOUSE_STORAGE_OPTIONS") or {
+    "location": str(WAREHOUSE_STORAGE_PATH)
+}
+# Where raw CollectorPayloads are archived: hourly gzip files in the storage ("files"), the archive table
+# only ("table"), or not at all ("off").
+WAREHOUSE_RAW_ARCHIVE = config.env_str("WAREHOUSE_RAW_ARCHIVE") or "files"
+if WAREHOUSE_RAW_ARCHIVE not in {"files", "table", "off"}:
+    raise config.fail("WAREHOUSE_RAW_ARCHIVE", "files, table or off", WAREHOUSE_RAW_ARCHIVE)
+# Retention in days (0 keeps forever): raw archive, events (whole monthly partitions), bad rows.
+WAREHOUSE_RAW_ARCHIVE_DAYS = config.env_int("WAREHOUSE_RAW_ARCHIVE_DAYS", 30)
+WAREHOUSE_EVENTS_RETENTION_DAYS = config.env_int("WAREHOUSE_EVENTS_RETENTION_DAYS", 0)
+WAREHOUSE_BAD_ROWS_RETENTION_DAYS = config.env_int("WAREHOUSE_BAD_ROWS_RETENTION_DAYS", 90)
+# Months of atomic.events partitions created ahead of time by the warehouse.ensure_partitions beat task.
+WAREHOUSE_PARTITIONS_AHEAD_MONTHS = config.env_int("WAREHOUSE_PARTITIONS_AHEAD_MONTHS", 3, minimum=1)
+# Warehouse maintenance run by Celery beat (partitions are scheduled in snowplow_site/celery.py).
+CELERY_BEAT_SCHEDULE = {
+    **globals().get("CELERY_BEAT_SCHEDULE", {}),
+    "warehouse: archive finished hours of raw payloads": {"task": "warehouse.flush_raw_archive", "schedule": 600.0},
+    "warehouse: retention": {"task": "warehouse.apply_retention", "schedule": 86400.0},
+}
+
 # --- Django ---------------------------------------------------------------------------------------
 INSTALLED_APPS = [
     "django.contrib.admin",

@@ -76,5 +76,43 @@ class ShreddedVersion(models.Model):
     def __str__(self) -> str:
         return self.uri
 
+
+class RawArchiveEntry(models.Model):
+    """One raw CollectorPayload kept for replay, as it came from the sink. In the "files" archive mode these
+    rows wait here until their hour is written to a compressed file; in "table" mode they stay."""
+
+    payload_id = models.CharField(max_length=255)
+    received_at = models.DateTimeField(db_default=models.functions.Now(), db_index=True)
+    payload = models.BinaryField()
+
+    class Meta:
+        db_table = "warehouse_raw_archive"
+
+    def __str__(self) -> str:
+        return self.payload_id
+
+
+class DeletionRequest(models.Model):
+    """An erasure request (GDPR) carried out: which kind of identifier, a hash of it, and what was deleted.
+    The identifier itself is not kept, since keeping it would keep personal data."""
+
+    class Identifier(models.TextChoices):
+        USER_ID = "user_id"
+        DOMAIN_USERID = "domain_userid"
+        NETWORK_USERID = "network_userid"
+
+    identifier = models.CharField(max_length=32, choices=Identifier.choices)
+    value_sha256 = models.CharField(max_length=64)
+    requested_at = models.DateTimeField(auto_now_add=True)
+    report = models.JSONField(default=dict)
+
+    class Meta:
+        db_table = "warehouse_deletion_request"
+        ordering = ["-requested_at"]
+
+    def __str__(self) -> str:
+        return f"{self.identifier} {self.value_sha256[:12]} at {self.requested_at:%Y-%m-%d %H:%M}"
+
+
 # Issue 9 (data models): register the modeling app's Goal under this app; its code lives in warehouse/modeling.
 from warehouse.modeling.models import Goal  # noqa: E402, F401

@@ -60,3 +60,11 @@ def schemas(monkeypatch) -> dict[str, dict]:
 
     monkeypatch.setattr(entity_tables, "resolve_schema", resolve)
     return registered
+
+
+@pytest.fixture
+def storage_dir(settings, tmp_path):
+    """The warehouse storage in a fresh directory."""
+    settings.WAREHOUSE_STORAGE_OPTIONS = {"location": str(tmp_path)}
+    settings.WAREHOUSE_RAW_ARCHIVE = "files"
+    return tmp_path

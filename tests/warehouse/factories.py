@@ -70,3 +70,41 @@ def page_view(**fields: Any) -> dict[str, Any]:
 def loadable(event: dict[str, Any] | None = None, fingerprint: str | None = None, **fields: Any) -> LoadableEvent:
     event = event if event is not None else page_view(**fields)
     return LoadableEvent(event, fingerprint or f"fp-{event['event_id']}")
+
+
+def collector_payload(query: dict[str, str], timestamp: int = T0, network_userid: str | None = None) -> bytes:
+    """A GET /i CollectorPayload as the collector records it (Thrift binary)."""
+    from urllib.parse import urlencode
+
+    from collector.payload import ENCODING, SCHEMA, CollectorPayload, payload_serialize
+
+    return payload_serialize(
+        CollectorPayload(
+            schema=SCHEMA,
+            ipAddress="203.0.113.7",
+            timestamp=timestamp,
+            encoding=ENCODING,
+            collector="spdj-0.1.0",
+            userAgent="Mozilla/5.0 (X11; Linux x86_64) Firefox/120.0",
+            path="/i",
+            querystring=urlencode(query).encode(),
+            headers=[],
+            hostname="collector.example",
+            networkUserId=network_userid,
+        )
+    )
+
+
+def page_view_query(event_id: str | None = None, domain_userid: str = "d1d1d1d1-0000-4000-8000-000000000001") -> dict:
+    """Tracker-protocol parameters of a JS tracker page view."""
+    return {
+        "e": "pv",
+        "eid": event_id or str(uuid.uuid4()),
+        "tv": "js-3.24.0",
+        "p": "web",
+        "aid": "shop",
+        "url": "https://shop.example/products/shoes",
+        "page": "Shoes",
+        "duid": domain_userid,
+        "dtm": str(T0 - 250),
+    }
