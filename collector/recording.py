@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import time
-from dataclasses import dataclass, field
 from typing import Any
 
 from collector import addresses
@@ -18,22 +17,18 @@ ANONYMOUS_DROPPED = frozenset({"x-forwarded-for", "x-real-ip", "cookie"})
 FORWARDING_HEADERS = frozenset({"x-forwarded-for", "forwarded", "x-real-ip"})
 
 
-@dataclass
 class CollectorRequest:
-    """The parts of an HTTP request the collector looks at; header names lower-cased."""
+    """The parts of an HTTP request the collector looks at; header names lower-cased, values decoded."""
 
-    method: str
-    path: str
-    query: bytes
-    headers: list[tuple[str, str]]
-    peer: str | None
-    body: bytes | None = None
-    received_ms: int = field(default_factory=lambda: int(time.time() * 1000))
-    by_name: dict[str, str] = field(init=False, repr=False)
+    __slots__ = ("body", "by_name", "headers", "method", "path", "peer", "query", "received_ms")
 
-    def __post_init__(self) -> None:
+    def __init__(self, method: str, path: str, query: bytes, headers: list[tuple[str, str]], peer: str | None,
+                 body: bytes | None = None, received_ms: int | None = None) -> None:
+        self.method, self.path, self.query, self.headers = method, path, query, headers
+        self.peer, self.body = peer, body
+        self.received_ms = int(time.time() * 1000) if received_ms is None else received_ms
         # reversed, so the first occurrence of a repeated header wins, as http4s' `headers.get` does
-        self.by_name = dict(reversed(self.headers))
+        self.by_name = dict(reversed(headers))
 
     def header(self, name: str) -> str | None:
         return self.by_name.get(name)
@@ -49,15 +44,14 @@ def header_text(value: bytes) -> str:
 
 def request_from_scope(scope: dict[str, Any], body: bytes | None) -> CollectorRequest:
     """Build a CollectorRequest from an ASGI HTTP scope."""
+    raw = scope["headers"]
+    try:  # the usual case in one pass: ASGI servers send lower-case names, and values are valid UTF-8
+        headers = [(name.decode("ascii"), value.decode("utf-8")) for name, value in raw]
+    except UnicodeDecodeError:
+        headers = [(name.decode("latin-1").lower(), header_text(value)) for name, value in raw]
     client = scope.get("client")
-    return CollectorRequest(
-        method=scope["method"],
-        path=scope["path"],
-        query=scope.get("query_string", b""),
-        headers=[(name.decode("latin-1").lower(), header_text(value)) for name, value in scope["headers"]],
-        peer=client[0] if client else None,
-        body=body,
-    )
+    return CollectorRequest(scope["method"], scope["path"], scope.get("query_string", b""), headers,
+                            client[0] if client else None, body)
 
 
 def recorded_headers(request: CollectorRequest, anonymous: bool, chain: list[str] | None) -> list[str]:
@@ -77,7 +71,7 @@ def recorded_headers(request: CollectorRequest, anonymous: bool, chain: list[str
                 continue
             value = rfc6265_cookie_header(value)
         lines.append(f"{display_name(name)}: {value}")
-    content_type = request.header("content-type")
+    content_type = request.by_name.get("content-type")
     if content_type:
         lines.append(content_type.lower())
     return lines
@@ -108,21 +102,22 @@ def host_without_port(host: str | None) -> str | None:
 def build_payload(config: CollectorConfig, request: CollectorRequest, path: str, network_user_id: str,
                   anonymous: bool) -> CollectorPayload:
     """The CollectorPayload for one request (field table in spec 4.1)."""
-    chain = addresses.forwarded_chain(config.trusted_proxies, request.peer, request.header("x-forwarded-for"))
-    content_type = request.header("content-type")
+    by_name = request.by_name
+    chain = addresses.forwarded_chain(config.trusted_proxies, request.peer, by_name.get("x-forwarded-for"))
+    content_type = by_name.get("content-type")
     return CollectorPayload(
         schema=SCHEMA,
         ipAddress=addresses.UNKNOWN if anonymous else addresses.client_ip(chain, request.peer),
         timestamp=request.received_ms,
         encoding=ENCODING,
         collector=config.name,
-        userAgent=request.header("user-agent"),
-        refererUri=request.header("referer"),
+        userAgent=by_name.get("user-agent"),
+        refererUri=by_name.get("referer"),
         path=path,
         querystring=request.query,
         body=request.body,
         headers=recorded_headers(request, anonymous, chain),
         contentType=content_type.lower() if content_type and request.body is not None else None,
-        hostname=host_without_port(request.header("host")),
+        hostname=host_without_port(by_name.get("host")),
         networkUserId=network_user_id,
     )

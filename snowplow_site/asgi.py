@@ -40,10 +40,8 @@ def oversized_request(scope) -> responses.Response | None:
     target = len(scope.get("raw_path") or scope["path"]) + len(scope.get("query_string", b""))
     if target > config.max_request_line:
         return responses.text(414, b"URI Too Long", [(b"connection", b"close")])
-    size = 0
-    for name, value in scope["headers"]:
-        size += len(name) + len(value) + 4
-    if size > config.max_headers_size:
+    headers = scope["headers"]
+    if sum(map(len, map(b"".join, headers))) + 4 * len(headers) > config.max_headers_size:
         return responses.text(431, b"Request Header Fields Too Large", [(b"connection", b"close")])
     return None
 

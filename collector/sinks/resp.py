@@ -43,7 +43,7 @@ class XaddConnection:
                     await self._open()
                 prefix = self._prefix
                 self._writer.write(b"".join([b"%s$%d\r\n%s\r\n" % (prefix, len(r), r) for r in records]))
-                return [await self._read_bulk() for _ in records]
+                return await self._read_replies(len(records))
         except (OSError, EOFError, TimeoutError, RespError, ValueError, asyncio.LimitOverrunError) as error:
             self.close()
             raise RespError(f"{type(error).__name__}: {error}") from error
@@ -80,17 +80,42 @@ class XaddConnection:
         if line[:1] == b"-":
             raise RespError(line[1:-2].decode("utf-8", "replace"))
 
-    async def _read_bulk(self) -> bytes:
-        line = await self._reader.readuntil(b"\r\n")
-        if line[:1] == b"$":
-            data = await self._reader.readexactly(int(line[1:-2]) + 2)
-            return data[:-2]
-        if line[:1] == b"-":
-            # The rest of the pipeline's replies still come; reading them keeps nothing stale, closing is simpler.
-            raise RespError(line[1:-2].decode("utf-8", "replace"))
-        raise RespError(f"unexpected reply {line[:40]!r}")
+    async def _read_replies(self, count: int) -> list[bytes]:
+        """Read `count` bulk-string replies, parsing whatever arrived rather than awaiting each reply."""
+        buffer, ids = b"", []
+        while len(ids) < count:
+            chunk = await self._reader.read(65536)
+            if not chunk:
+                raise EOFError("Redis closed the connection")
+            buffer += chunk
+            buffer = _parse_bulk_replies(buffer, ids)
+        return ids
 
     def close(self) -> None:
         if self._writer is not None:
             self._writer.close()
         self._reader = self._writer = self._loop = None
+
+
+def _parse_bulk_replies(buffer: bytes, ids: list[bytes]) -> bytes:
+    """Append every complete `$n` reply in `buffer` to `ids` and return the incomplete rest; raise on `-ERR`."""
+    position = 0
+    while True:
+        end = buffer.find(b"\r\n", position)
+        if end < 0:
+            return buffer[position:]
+        kind = buffer[position:position + 1]
+        if kind == b"-":
+            # The other replies of the pipeline still come; the connection is closed rather than resynchronised.
+            raise RespError(buffer[position + 1:end].decode("utf-8", "replace"))
+        if kind != b"$":
+            raise RespError(f"unexpected reply {buffer[position:end][:40]!r}")
+        length = int(buffer[position + 1:end])
+        if length < 0:
+            raise RespError("XADD answered nil")
+        start = end + 2
+        stop = start + length
+        if len(buffer) < stop + 2:
+            return buffer[position:]
+        ids.append(buffer[start:stop])
+        position = stop + 2

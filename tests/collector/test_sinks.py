@@ -1,0 +1,111 @@
+"""The raw sinks: one stream entry or row per payload, group commit, and failures surfacing as SinkUnavailable."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+import redis
+
+from collector.sinks.base import SinkUnavailable
+from collector.sinks.group_commit import GroupCommitWriter
+from collector.sinks.postgres_table import PostgresTableSink
+from collector.sinks.redis_stream import FIELD, RedisStreamSink
+from collector.sinks.resp import RespError, _parse_bulk_replies
+from tests.collector.conftest import REDIS_URL
+from tests.collector.support import free_port
+
+
+def entries(key: str) -> list[bytes]:
+    client = redis.Redis.from_url(REDIS_URL)
+    try:
+        return [fields[FIELD] for _, fields in client.xrange(key)]
+    finally:
+        client.close()
+
+
+def test_the_redis_sink_appends_each_record_as_one_stream_entry_in_order(stream_key):
+    sink = RedisStreamSink(REDIS_URL, stream_key, "enrich")
+    records = [b"first", b"\x00\xff binary \r\n$3\r\n", b"x" * 100_000]
+    asyncio.run(sink.write_batch_async(records))
+    assert entries(stream_key) == records
+
+
+def test_concurrent_writes_share_round_trips_and_all_are_stored_before_they_return(stream_key):
+    sink = RedisStreamSink(REDIS_URL, stream_key, "enrich")
+    batches: list[int] = []
+    original = sink.write_batch_async
+
+    async def counting(records: list[bytes]) -> None:
+        batches.append(len(records))
+        await original(records)
+
+    sink.write_batch_async = counting
+
+    async def main() -> None:
+        await asyncio.gather(*(sink.write(b"r%d" % n) for n in range(200)))
+        assert len(entries(stream_key)) == 200  # every write had returned, so every record is there
+
+    asyncio.run(main())
+    assert sum(batches) == 200
+    assert len(batches) < 200
+    assert sorted(entries(stream_key)) == sorted(b"r%d" % n for n in range(200))
+
+
+def test_a_redis_error_reply_is_sink_unavailable_and_the_next_write_reconnects(stream_key):
+    client = redis.Redis.from_url(REDIS_URL)
+    client.set(stream_key, "not a stream")
+    sink = RedisStreamSink(REDIS_URL, stream_key, "enrich")
+    with pytest.raises(SinkUnavailable, match="WRONGTYPE"):
+        asyncio.run(sink.write_batch_async([b"a", b"b"]))
+    client.delete(stream_key)
+    client.close()
+    asyncio.run(sink.write_batch_async([b"c"]))
+    assert entries(stream_key) == [b"c"]
+
+
+def test_an_unreachable_redis_is_sink_unavailable_and_unhealthy():
+    sink = RedisStreamSink(f"redis://127.0.0.1:{free_port()}/0", "nowhere", "enrich")
+    with pytest.raises(SinkUnavailable):
+        asyncio.run(sink.write_batch_async([b"a"]))
+    assert asyncio.run(sink.healthy()) is False
+
+
+def test_replies_split_across_reads_are_parsed_when_complete():
+    ids: list[bytes] = []
+    rest = _parse_bulk_replies(b"$3\r\n1-0\r\n$15\r\n1764770000000-", ids)
+    assert (ids, rest) == ([b"1-0"], b"$15\r\n1764770000000-")
+    assert _parse_bulk_replies(rest + b"0\r\n", ids) == b""
+    assert ids == [b"1-0", b"1764770000000-0"]
+    with pytest.raises(RespError, match="OOM"):
+        _parse_bulk_replies(b"-OOM command not allowed\r\n", [])
+
+
+def test_a_failed_group_write_fails_every_request_waiting_on_it():
+    async def failing(records: list[bytes]) -> None:
+        raise SinkUnavailable("down")
+
+    async def main() -> list[object]:
+        writer = GroupCommitWriter(failing)
+        return await asyncio.gather(*(writer.write(b"x") for _ in range(5)), return_exceptions=True)
+
+    assert all(isinstance(result, SinkUnavailable) for result in asyncio.run(main()))
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_postgres_sink_inserts_one_row_per_record_that_a_drain_claims_and_acknowledges():
+    from django.db import transaction
+
+    sink = PostgresTableSink()
+
+    async def write() -> None:
+        await asyncio.gather(*(sink.write(b"p%d" % n) for n in range(20)))
+        await sink._conn.close()
+
+    asyncio.run(write())
+    assert sink.pending_count() == 20
+    with transaction.atomic():
+        claimed = sink.claim(15, "test")
+        sink.ack(claimed)
+    assert [c.data for c in claimed] == [b"p%d" % n for n in range(15)]  # oldest first
+    assert sink.pending_count() == 5
