@@ -277,6 +277,7 @@ SPECTACULAR_SETTINGS = {
 }
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
     "send email reports": {"task": "dashboards.send_email_reports", "schedule": 900.0},
+    "refresh dashboard tiles": {"task": "dashboards.refresh_tiles", "schedule": 120.0},
 }
 
 LOGGING = {
