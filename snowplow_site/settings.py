@@ -287,3 +287,9 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
 }
+
+# --- Webhooks -------------------------------------------------------------------------------------
+# Seconds a worker keeps the admin's webhook configuration (on/off, signing secrets, remote adapters).
+WEBHOOK_CONFIG_TTL_SECONDS = config.env_int("WEBHOOK_CONFIG_TTL_SECONDS", 5, minimum=0)
+# Per-vendor schema overrides, as enrich's adaptersSchemas: {"com.mandrill": {"open": "iglu:..."}}.
+WEBHOOK_SCHEMAS: dict[str, dict[str, str]] = {}
