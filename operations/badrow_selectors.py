@@ -135,5 +135,6 @@ def _error_text(error: dict) -> str:
         return " | ".join(str(report.get("message", report)) for report in error["dataReports"])
     if isinstance(error.get("lookupHistory"), list):
         return f"{error.get('error', 'lookup failed')}: " + ", ".join(
-            str(h.get("repository")) for h in error["lookupHistory"])
+            f"{h.get('repository')} " + "/".join(str(e.get("error", e)) for e in h.get("errors", []))
+            for h in error["lookupHistory"] if isinstance(h, dict))
     return ", ".join(f"{k}: {v}" for k, v in error.items())

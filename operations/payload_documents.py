@@ -32,6 +32,8 @@ def payload_document(data: bytes) -> dict[str, Any]:
         payload = payload_deserialize(data)
     except Exception as error:  # thriftpy2 raises a variety of types on malformed input
         raise PayloadDocumentError(f"not a Thrift CollectorPayload: {type(error).__name__}: {error}") from error
+    if not payload.schema:
+        raise PayloadDocumentError("not a Thrift CollectorPayload: it has no schema field")
     document: dict[str, Any] = {name: getattr(payload, name) for name in TEXT_FIELDS}
     document["timestamp"] = payload.timestamp
     document["headers"] = list(payload.headers or [])
