@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from django.contrib import admin
 from django.core.exceptions import ValidationError
+from django.db import models
 from django.http import HttpRequest
 from django.utils.html import format_html, format_html_join
 
@@ -25,6 +26,7 @@ class WebhookEndpointForm(admin.ModelAdmin.form):
 @admin.register(WebhookEndpoint)
 class WebhookEndpointAdmin(admin.ModelAdmin):
     form = WebhookEndpointForm
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
     list_display = ("__str__", "enabled", "site", "signed")
     list_filter = ("enabled",)
     fields = ("vendor", "version", "paste_url", "enabled", "site", "public_url", "signing_secret", "recent_events",
@@ -70,6 +72,7 @@ class WebhookEndpointAdmin(admin.ModelAdmin):
 @admin.register(RemoteAdapter)
 class RemoteAdapterAdmin(admin.ModelAdmin):
     list_display = ("vendor", "version", "url", "enabled")
+    formfield_overrides = {models.URLField: {"assume_scheme": "https"}}
 
     def save_model(self, request: HttpRequest, obj: RemoteAdapter, form, change: bool) -> None:
         super().save_model(request, obj, form, change)
