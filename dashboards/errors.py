@@ -8,3 +8,7 @@ class QueryError(ValueError):
         super().__init__(message)
         self.param = param
         self.message = message
+
+
+class Unavailable(Exception):
+    """The data behind a table does not exist yet (the page shows a note instead of the table)."""

@@ -9,6 +9,7 @@ import datetime as dt
 
 from django.db import connection
 
+from dashboards.errors import QueryError, Unavailable
 from dashboards.filters import Filter
 from dashboards.periods import DateRange
 from dashboards.query import DashboardQuery
@@ -23,7 +24,7 @@ COLUMNS = {
     "screen_size": ("CASE WHEN dvce_screenwidth IS NULL THEN NULL WHEN dvce_screenwidth < 576 THEN 'Mobile' "
                     "WHEN dvce_screenwidth < 992 THEN 'Tablet' WHEN dvce_screenwidth < 1440 THEN 'Laptop' "
                     "ELSE 'Desktop' END"),
-    "language": "br_lang", "event_name": "event_name", "goal": "NULL::text",
+    "language": "br_lang", "event_name": "event_name",
 }
 VISITOR = "coalesce(domain_userid, network_userid)"
 SESSION = "coalesce(domain_sessionid, network_userid)"
@@ -46,6 +47,8 @@ def _condition(condition: Filter, name: str) -> str:
         column = "coalesce(unstruct_event::text, '') || coalesce(contexts::text, '')"
         expression = f"position(%({name})s in {column}) > 0"
         return expression if condition.op != "is_not" else f"NOT ({expression})"
+    if condition.dimension not in COLUMNS:
+        raise QueryError("f", f"Filtering by {condition.dimension} needs the data models, which have not run yet.")
     column = COLUMNS[condition.dimension]
     if condition.op == "is":
         return f"{column} = %({name})s"
@@ -102,6 +105,6 @@ def breakdown_count(query: DashboardQuery, dimension: str) -> int:
 
 
 def _dimension_column(dimension: str) -> str:
-    if dimension.startswith("prop:"):
-        return "NULL::text"
+    if dimension not in COLUMNS:
+        raise Unavailable(f"The {dimension!r} breakdown needs the data models, which have not run for this site yet.")
     return COLUMNS[dimension]

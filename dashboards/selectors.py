@@ -13,18 +13,17 @@ from dataclasses import dataclass
 from django.db import connection
 
 from dashboards import rawfallback
-from dashboards.errors import QueryError
+from dashboards.errors import QueryError, Unavailable
 from dashboards.periods import DateRange
 from dashboards.query import DashboardQuery
 from dashboards.tiles import tile
 
+__all__ = ["Point", "Row", "Totals", "Unavailable", "count_breakdown", "get_totals", "list_breakdown",
+           "list_timeseries", "uses_models"]
+
 # Our dimension names -> the models' (warehouse.modeling.api.DIMENSIONS).
 MODEL_DIMENSIONS = {"event_name": "event"}
 PAGE_DIMENSIONS = ("page",)
-
-
-class Unavailable(Exception):
-    """The data models cannot answer this table yet (the page shows a note instead of the table)."""
 
 
 @dataclass(frozen=True)

@@ -48,6 +48,7 @@ VIEWS = Column("page_views", "Page views")
 SESSIONS = Column("sessions", "Sessions")
 ENGAGED = Column("engaged_seconds", "Avg. engaged", "seconds")
 BOUNCE = Column("bounce_rate", "Bounce rate", "percent")
+CONVERSIONS = Column("conversions", "Conversions")
 PAGE_COLUMNS = (VIEWS, VISITORS, ENGAGED, BOUNCE)
 AUDIENCE = (VISITORS, SESSIONS, VIEWS)
 
@@ -91,6 +92,15 @@ PAGES: dict[str, Page] = {page.slug: page for page in (
     )),
     Page("events", "Events", (
         _table("event-names", "Events", "event_name", "Event"),
+    )),
+    Page("goals", "Goals", (
+        Table("goals", "Goal conversions", "goal", (_value("Goal"), CONVERSIONS, SESSIONS, VISITORS)),
+        _table("goal-sources", "Sources", "source", "Source", (VISITORS, SESSIONS, CONVERSIONS)),
+        _table("goal-campaigns", "Campaigns", "campaign", "Campaign", (VISITORS, SESSIONS, CONVERSIONS)),
+        _table("goal-pages", "Entry pages", "entry_page", "Entry page", (VISITORS, SESSIONS, CONVERSIONS)),
+    )),
+    Page("apps", "Apps", (
+        _table("app-versions", "App versions", "app_version", "App version"),
     )),
 )}
 

@@ -36,8 +36,19 @@ def overview(request: HttpRequest, access: SiteAccess, query: DashboardQuery) ->
     return render(request, "dashboards/overview.html", context)
 
 
+PENDING = {
+    "funnels": "Funnels (ordered steps, conversion and drop-off per step)",
+    "retention": "Retention (weekly or monthly cohorts by first visit)",
+    "ecommerce": "Ecommerce (revenue, transactions, average order value, top products)",
+    "realtime": "Realtime (visitors in the last 30 minutes, current pages and sources)",
+}
+
+
 @dashboard_page()
 def table_page(request: HttpRequest, access: SiteAccess, query: DashboardQuery, page: str) -> HttpResponse:
+    if page in PENDING:
+        context = frame_context(request, access, query, page) | {"feature": PENDING[page]}
+        return render(request, "dashboards/pending.html", context)
     if page not in PAGES or page == "overview":
         raise Http404("No such page.")
     context = frame_context(request, access, query, page) | {"tables": _tables(query, page)}
