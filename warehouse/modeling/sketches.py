@@ -45,7 +45,7 @@ def build_sketches_sql(source: str, keys: str) -> str:
         regs AS (
             SELECT {keys}, (h & {REGISTERS - 1})::int AS reg,
                    max(coalesce(nullif(position('1' IN {_rest_bits}), 0), {64 - PRECISION + 1})) AS rho
-            FROM hv WHERE n > {EXACT_LIMIT} GROUP BY {keys}, 2
+            FROM hv WHERE n > {EXACT_LIMIT} GROUP BY {keys}, (h & {REGISTERS - 1})
         ),
         sized AS (SELECT {keys}, reg, rho, count(*) OVER (PARTITION BY {keys}) AS filled FROM regs),
         sparse AS (
