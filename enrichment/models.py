@@ -54,3 +54,31 @@ class MicroEvent(models.Model):
 
     class Meta:
         db_table = "micro_events"
+
+
+class EnrichmentConfig(models.Model):
+    """One enrichment's configuration, stored as Snowplow's self-describing JSON (issue 6).
+
+    `configuration` is the file a Snowplow user would write; `schema` and `enabled` mirror it for listing.
+    Saved only through `enrichment.configuration.enrichment_config_save`, which validates and bumps ConfigVersion.
+    """
+
+    name = models.SlugField(max_length=128, unique=True,
+                            help_text="A label; the file name on export. Usually the enrichment's name.")
+    schema = models.CharField(max_length=255, editable=False)
+    enabled = models.BooleanField(default=False)
+    position = models.IntegerField(default=0, help_text="Order among JavaScript enrichments (lowest first).")
+    configuration = models.JSONField(help_text="Snowplow's self-describing enrichment configuration JSON.")
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        db_table = "enrichment_configs"
+        ordering = ["position", "name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def enrichment_name(self) -> str:
+        """The configuration schema's name, which selects the enrichment (Snowplow's dispatch key)."""
+        return self.schema.removeprefix("iglu:").split("/")[1] if self.schema.count("/") >= 3 else ""
