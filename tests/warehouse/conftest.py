@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import copy
-import os
 from typing import Any
+from urllib.parse import quote
 
 import pytest
 from django.conf import settings
@@ -24,10 +24,11 @@ def test_database_url() -> str:
     """The URL of the test database, for subprocesses that must see what the test sees."""
     db = settings.DATABASES["default"]
     host = db.get("HOST") or "127.0.0.1"
-    user = db.get("USER") or "postgres"
-    password = f":{db['PASSWORD']}" if db.get("PASSWORD") else ""
-    port = db.get("PORT") or 5432
-    return os.environ.get("WAREHOUSE_TEST_SUBPROCESS_URL") or f"postgres://{user}{password}@{host}:{port}/{db['NAME']}"
+    user = quote(db.get("USER") or "postgres")
+    password = f":{quote(db['PASSWORD'])}" if db.get("PASSWORD") else ""
+    if host.startswith("/"):  # a Unix socket directory (the embedded server)
+        return f"postgres://{user}{password}@/{db['NAME']}?host={quote(host)}&port={db.get('PORT') or 5432}"
+    return f"postgres://{user}{password}@{host}:{db.get('PORT') or 5432}/{db['NAME']}"
 
 
 def acme_schema(name: str, version: str, properties: dict[str, Any], required: list[str] | None = None) -> dict:
