@@ -9,7 +9,6 @@ from tests.models.conftest import (
     APPLICATION_ERROR,
     CLIENT_SESSION,
     SCREEN_VIEW,
-    event,
     load,
     page_view,
     ping,
