@@ -134,21 +134,37 @@ def stop(process: subprocess.Popen) -> None:
         process.wait()
 
 
-def run_scenario(scenario: Scenario, args: argparse.Namespace, redis_port: int) -> tuple[LoadResult, float]:
-    server, port = start_server(scenario, args.workers, redis_port)
-    try:
-        url = f"http://127.0.0.1:{port}{scenario.path}"
-        load = wrk_load if shutil.which("wrk") and not args.python_client else asyncio_load
-        load(url, scenario.method, HEADERS, scenario.body, 2, args.connections, args.threads)  # warm-up
-        result = load(url, scenario.method, HEADERS, scenario.body, args.duration, args.connections, args.threads)
-        return result, server_rss_mib(server)
-    finally:
-        stop(server)
+def measure(servers: dict[str, tuple[Scenario, subprocess.Popen, int]], args: argparse.Namespace,
+            ) -> dict[str, tuple[LoadResult, float]]:
+    """Interleave the scenarios over several rounds and keep each one's median round.
+
+    The servers all run from the start, idle while another is measured; interleaving spreads any
+    background load of the machine over every scenario instead of penalising whichever ran during it.
+    """
+    load = wrk_load if shutil.which("wrk") and not args.python_client else asyncio_load
+    rounds: dict[str, list[LoadResult]] = {label: [] for label in servers}
+    for number in range(args.rounds):
+        for label, (scenario, _, port) in servers.items():
+            url = f"http://127.0.0.1:{port}{scenario.path}"
+            if number == 0:  # warm-up
+                load(url, scenario.method, HEADERS, scenario.body, 2, args.connections, args.threads)
+            rounds[label].append(
+                load(url, scenario.method, HEADERS, scenario.body, args.duration, args.connections, args.threads)
+            )
+    return {
+        label: (_median(results), server_rss_mib(servers[label][1])) for label, results in rounds.items()
+    }
+
+
+def _median(results: list[LoadResult]) -> LoadResult:
+    ranked = sorted(results, key=lambda result: result.rps)
+    return ranked[len(ranked) // 2]
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--duration", type=int, default=10, help="seconds of load per scenario")
+    parser.add_argument("--duration", type=int, default=10, help="seconds of load per scenario and round")
+    parser.add_argument("--rounds", type=int, default=3, help="interleaved rounds; the median round is reported")
     parser.add_argument("--connections", type=int, default=32)
     parser.add_argument("--threads", type=int, default=2, help="wrk threads")
     parser.add_argument("--workers", type=int, default=1, help="uvicorn workers, the same for every scenario")
@@ -165,13 +181,18 @@ def main() -> None:
     ]
     with tempfile.TemporaryDirectory(prefix="bench-redis-") as directory:
         redis, redis_port = start_redis(Path(directory))
+        servers: dict[str, tuple[Scenario, subprocess.Popen, int]] = {}
         try:
-            results = {s.label: run_scenario(s, args, redis_port) for s in scenarios}
+            for scenario in scenarios:
+                servers[scenario.label] = (scenario, *start_server(scenario, args.workers, redis_port))
+            results = measure(servers, args)
         finally:
+            for _, process, _ in servers.values():
+                stop(process)
             stop(redis)
     client = "wrk" if shutil.which("wrk") and not args.python_client else "asyncio client"
-    print(f"\n{args.duration}s per scenario, {args.connections} connections, {client}, "
-          f"uvicorn httptools+uvloop, {args.workers} worker(s)")
+    print(f"\n{args.rounds} interleaved rounds of {args.duration}s per scenario (median round shown), "
+          f"{args.connections} connections, {client}, uvicorn httptools+uvloop, {args.workers} worker(s)")
     print(f"{'scenario':45} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'errors':>7}")
     for label, (result, rss) in results.items():
         print(f"{label:45} {result.rps:10.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} {rss:8.1f} {result.errors:7d}")

@@ -6,6 +6,8 @@ so a payload is either loaded and gone, or still there for the next drain.
 
 from __future__ import annotations
 
+import asyncio
+
 import psycopg
 from django.db import connection
 from psycopg.conninfo import make_conninfo
@@ -30,11 +32,15 @@ class PostgresTableSink(RawSink):
     def __init__(self) -> None:
         super().__init__()
         self._conn: psycopg.AsyncConnection | None = None
+        self._loop: asyncio.AbstractEventLoop | None = None
 
     async def _connection(self) -> psycopg.AsyncConnection:
-        if self._conn is None or self._conn.closed:
+        """One autocommit connection per event loop (a connection cannot move between loops)."""
+        loop = asyncio.get_running_loop()
+        if self._conn is None or self._conn.closed or self._loop is not loop:
             self._conn = await psycopg.AsyncConnection.connect(database_conninfo(), autocommit=True,
                                                                connect_timeout=5)
+            self._loop = loop
         return self._conn
 
     async def write_batch_async(self, records: list[bytes]) -> None:

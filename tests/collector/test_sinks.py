@@ -109,3 +109,24 @@ def test_the_postgres_sink_inserts_one_row_per_record_that_a_drain_claims_and_ac
         sink.ack(claimed)
     assert [c.data for c in claimed] == [b"p%d" % n for n in range(15)]  # oldest first
     assert sink.pending_count() == 5
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_postgres_sink_reconnects_on_a_new_event_loop_and_reports_health():
+    sink = PostgresTableSink()
+    asyncio.run(sink.write_batch_async([b"one"]))
+    first = sink._conn
+    asyncio.run(sink.write_batch_async([b"two"]))  # a connection cannot cross loops: a new one is opened
+    assert sink._conn is not first
+    assert asyncio.run(sink.healthy()) is True
+    asyncio.run(sink._conn.close())
+    assert sink.pending_count() == 2
+
+
+def test_an_unreachable_postgres_is_sink_unavailable_and_unhealthy(monkeypatch):
+    monkeypatch.setattr("collector.sinks.postgres_table.database_conninfo",
+                        lambda: f"host=127.0.0.1 port={free_port()} dbname=x user=x connect_timeout=2")
+    sink = PostgresTableSink()
+    with pytest.raises(SinkUnavailable):
+        asyncio.run(sink.write_batch_async([b"a"]))
+    assert asyncio.run(sink.healthy()) is False
