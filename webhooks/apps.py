@@ -1,3 +1,5 @@
+"""The webhooks app: vendor adapters, their admin configuration and signature checks."""
+
 from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
