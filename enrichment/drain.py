@@ -43,7 +43,7 @@ def drain_batch(batch_size: int, sink: RawSink | None = None) -> DrainResult:
     A payload already in the load manifest (a re-delivered stream entry) is acknowledged without loading.
     A registry outage raises before commit, so the batch stays in the sink for a later retry.
     """
-    from warehouse.api import LoadableEvent, batch_load, loaded_payload_ids
+    from warehouse.api import LoadableEvent, batch_load, loaded_payload_ids, raw_archive_record
 
     sink = sink or get_sink()
     result = DrainResult()
@@ -55,17 +55,18 @@ def drain_batch(batch_size: int, sink: RawSink | None = None) -> DrainResult:
         if not claimed:
             return result
         already = loaded_payload_ids([payload.id for payload in claimed])
-        good, bad, fresh_ids, enriched = [], [], [], []
+        good, bad, fresh, enriched = [], [], [], []
         for payload in claimed:
             if payload.id in already:
                 result.skipped += 1
                 continue
-            fresh_ids.append(payload.id)
+            fresh.append(payload)
             outcome = process_payload(payload.data, phase_2)
             good.extend(LoadableEvent(item.event, item.fingerprint) for item in outcome.good)
             enriched.extend(outcome.good)
             bad.extend(outcome.bad)
-        loaded = batch_load(good, fresh_ids)
+        loaded = batch_load(good, [payload.id for payload in fresh])
+        raw_archive_record([(payload.id, payload.data) for payload in fresh])
         badrows_record(bad)
         if micro.is_enabled():
             micro.micro_record(enriched, bad)

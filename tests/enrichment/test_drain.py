@@ -87,3 +87,16 @@ def test_a_configuration_change_clears_the_workers_schema_caches(monkeypatch):
     drain_batch(10, sink)
     drain_batch(10, sink)
     assert cleared == [True]
+
+
+@pytest.mark.django_db
+def test_every_processed_payload_is_kept_in_the_raw_archive_once(settings):
+    settings.WAREHOUSE_RAW_ARCHIVE = "table"
+    sink = PostgresTableSink()
+    batch = good_and_bad_batch()
+    sink.write_batch(batch)
+    drain_batch(100, sink)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT payload FROM warehouse_raw_archive ORDER BY id")
+        archived = [bytes(row[0]) for row in cursor.fetchall()]
+    assert archived == batch
