@@ -96,13 +96,29 @@
     });
   }
 
+  function mix(from, to, t) {
+    var a = parseInt(from.slice(1), 16), b = parseInt(to.slice(1), 16);
+    var channel = function (shift) {
+      var x = (a >> shift) & 255, y = (b >> shift) & 255;
+      return Math.round(x + (y - x) * t);
+    };
+    return "#" + ((1 << 24) + (channel(16) << 16) + (channel(8) << 8) + channel(0)).toString(16).slice(1);
+  }
+
   function drawMap() {
     var values = readJson("map-data");
     if (!values || !document.getElementById("world-map") || typeof jsVectorMap === "undefined") return;
+    // jsvectormap's region series is categorical: give every country its own key and colour (square-root scale).
+    var max = Math.max.apply(null, Object.values(values).concat([1]));
+    var colours = {}, keys = {};
+    Object.keys(values).forEach(function (code) {
+      colours[code] = mix("#d9ccf2", "#4b2391", Math.sqrt(values[code] / max));
+      keys[code] = code;
+    });
     window.dashboardMap = new jsVectorMap({
       selector: "#world-map", map: "world", zoomButtons: true,
-      regionStyle: { initial: { fill: "#e4e7ec" } },
-      series: { regions: [{ attribute: "fill", scale: ["#d9ccf2", "#4b2391"], normalizeFunction: "polynomial", values: values }] },
+      regionStyle: { initial: { fill: "#e4e7ec" }, hover: { fillOpacity: 0.8 } },
+      series: { regions: [{ attribute: "fill", scale: colours, values: keys }] },
       onRegionTooltipShow: function (event, tooltip, code) {
         tooltip.text(tooltip.text() + ": " + (values[code] || 0) + " visitors");
       }
