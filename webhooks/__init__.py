@@ -1,0 +1,1 @@
+"""Webhooks: vendor adapters for `/{vendor}/{version}` calls, their schemas, admin configuration and signatures."""
