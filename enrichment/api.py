@@ -7,12 +7,26 @@ from typing import TYPE_CHECKING
 from django.db import transaction
 
 from enrichment.badrows import BadRowData, badrows_record, iso_timestamp
+from enrichment.config import get_pipeline
+from enrichment.drain import DrainResult, payloads_load
+from enrichment.processing import PayloadOutcome, process_payload
 from enrichment.versioning import config_version_bump, config_version_get
 
 if TYPE_CHECKING:
     from collector.splitting import SizeViolation
 
-__all__ = ["BadRowData", "badrows_record", "config_version_bump", "config_version_get", "record_size_violations"]
+__all__ = [
+    "BadRowData",
+    "DrainResult",
+    "PayloadOutcome",
+    "badrows_record",
+    "config_version_bump",
+    "config_version_get",
+    "get_pipeline",
+    "payloads_load",
+    "process_payload",
+    "record_size_violations",
+]
 
 
 def record_size_violations(violations: list[SizeViolation]) -> None:
