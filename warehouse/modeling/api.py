@@ -32,6 +32,20 @@ Functions (all read-only, one or two queries each):
     Top values of one dimension (DIMENSIONS) with their Metrics; order_by: "visitors" or any Metrics count.
 - DIMENSIONS: the dimension names above, plus "all".
 
+- get_realtime(site, minutes=30, include_bots=False, limit=10) -> Realtime
+    Last `minutes` (<= 30) from the loader-fed table, seconds behind collection: visitors, page_views, events,
+    per_minute [(UTC minute, page views)], top_pages / top_sources / top_countries [(value, visitors)].
+- get_funnel(site, steps: list[FunnelStep], start, end, include_bots=False) -> list[FunnelResult]
+    Sessions reaching each step in order; FunnelStep(kind="page"|"event"|"goal", value) (page: `*` wildcard;
+    event: event name or structured action; goal: Goal id).
+- list_retention(site, first_week, weeks=8, include_bots=False) -> list[RetentionRow]
+    Weekly cohorts of new visitors (site-local Monday) and how many returned in each later week.
+- get_property_totals(site, start, end, prop, value, event_name=None, include_bots=False) -> PropertyTotals
+    Custom-property filter: events, sessions, visitors whose property equals the JSON value ("pro", 3, true).
+- list_property_values(site, start, end, event_name, prop, limit=10, include_bots=False)
+    -> list[(value, PropertyTotals)]: the most frequent values of one property of one event.
+- get_model_status() -> dict: last run time, its duration and the high-water load time (for a "data as of").
+
 `filters` is a dict {dimension: value}. With no filter, or one filter and no breakdown, answers come from the
 rollups (milliseconds). Other combinations are answered from derived.sessions / derived.page_views (exact
 visitors, slower on long ranges).
@@ -43,18 +57,42 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db import connection
+
 from warehouse.modeling import reports
+from warehouse.modeling.analysis import (
+    FunnelResult,
+    FunnelStep,
+    PropertyTotals,
+    RetentionRow,
+    get_funnel,
+    get_property_totals,
+    list_property_values,
+    list_retention,
+)
+from warehouse.modeling.realtime import Realtime, get_realtime
 from warehouse.modeling.reports import BreakdownRow, Metrics, TimeseriesPoint, UnsupportedQuery
 from warehouse.modeling.rollups import DIMENSIONS
 
 __all__ = [
     "DIMENSIONS",
     "BreakdownRow",
+    "FunnelResult",
+    "FunnelStep",
     "Metrics",
+    "PropertyTotals",
+    "Realtime",
+    "RetentionRow",
     "TimeseriesPoint",
     "UnsupportedQuery",
+    "get_funnel",
+    "get_model_status",
     "get_overview",
+    "get_property_totals",
+    "get_realtime",
     "list_breakdown",
+    "list_property_values",
+    "list_retention",
     "list_timeseries",
 ]
 
@@ -90,3 +128,13 @@ def list_breakdown(site, dimension: str, start: dt.date, end: dt.date, filters: 
     if filters:
         raise UnsupportedQuery("filtered breakdowns are not supported yet")
     return reports.list_breakdown(site, dimension, start, end, order_by, limit, offset, include_bots)
+
+
+def get_model_status() -> dict:
+    """When the models last ran, how long it took, and the load time they are complete up to (None before the
+    first run)."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT last_run_at, last_run_seconds, last_load_tstamp FROM derived.model_manifest LIMIT 1")
+        row = cursor.fetchone()
+    keys = ("last_run_at", "last_run_seconds", "complete_up_to")
+    return dict(zip(keys, row, strict=True)) if row else dict.fromkeys(keys)
