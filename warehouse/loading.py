@@ -18,6 +18,7 @@ from warehouse.copying import copy_rows
 from warehouse.dedupe import events_deduplicate
 from warehouse.encoding import EVENT_COPY_TYPES, event_row, events_sanitize
 from warehouse.manifest import manifest_record
+from warehouse.modeling.realtime import realtime_record
 from warehouse.shredding import TableRows, events_shred, tables_copy
 
 logger = logging.getLogger(__name__)
@@ -72,6 +73,8 @@ def batch_load(events: Sequence[LoadableEvent], payload_ids: Sequence[str]) -> L
         recorded = manifest_record(payload_ids, batch_id)
         deduplicated = events_deduplicate([(event.event, event.fingerprint) for event in events])
         entities = _batch_copy(deduplicated.events)
+        # Issue 9 (data models): feed the realtime table; never fails the load (warehouse/modeling/realtime.py).
+        realtime_record(deduplicated.events)
     result = LoadResult(
         events_loaded=len(deduplicated.events),
         duplicates_skipped=deduplicated.natural_duplicates,
