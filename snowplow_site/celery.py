@@ -27,3 +27,21 @@ def schedule_periodic_tasks(sender: Celery, **_kwargs: object) -> None:
     sender.add_periodic_task(
         float(check), sender.signature("operations.pipeline_check", expires=check * 2), name="pipeline check"
     )
+
+
+# Issue 9 (data models): incremental model runs every few minutes, and pruning of the realtime table.
+app.autodiscover_tasks(["warehouse.modeling"])
+
+
+@app.on_after_configure.connect
+def schedule_model_runs(sender: Celery, **_kwargs: object) -> None:
+    """Model runs are idempotent and lock-serialised, so a run that overlaps the next tick just returns."""
+    from django.conf import settings
+
+    interval = float(getattr(settings, "MODELING_RUN_INTERVAL_SECONDS", 300))
+    sender.add_periodic_task(
+        interval, sender.signature("warehouse.modeling.run", expires=interval), name="run data models"
+    )
+    sender.add_periodic_task(
+        60.0, sender.signature("warehouse.modeling.prune_realtime", expires=60), name="prune realtime events"
+    )
