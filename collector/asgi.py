@@ -110,27 +110,27 @@ class CollectorApp:
         """Record one tracking request and answer it as SSC does (pixel, `ok` or a redirect)."""
         config = self.config
         method = scope["method"]
-        origin = _header(scope, b"origin")
         body = None
         if method == "POST":
             try:
                 body = await read_body(receive, config.drop_payload_size)
                 body = decode_content_encoding(body, _header(scope, b"content-encoding"), config.drop_payload_size)
             except BodyTooLarge:
-                return responses.text(413, b"Request Entity Too Large", cors_headers(origin))
+                return responses.text(413, b"Request Entity Too Large", cors_headers(_header(scope, b"origin")))
             except BadBody as error:
-                return responses.text(400, str(error).encode(), cors_headers(origin))
+                return responses.text(400, str(error).encode(), cors_headers(_header(scope, b"origin")))
         request = request_from_scope(scope, body)
+        origin = request.by_name.get("origin")
         location = None
         if route.kind == "redirect":
             location = redirect_target(config, request.query)
             if location is None:
                 return responses.text(400, b"Invalid or disallowed redirect target", cors_headers(origin))
-        cookies = parse_cookie_header(request.header("cookie"))
+        cookies = parse_cookie_header(request.by_name.get("cookie"))
         headers = cors_headers(origin)
         if is_do_not_track(config, cookies):
             return _answer(route, method, headers, location)
-        anonymous = request.header("sp-anonymous") is not None
+        anonymous = "sp-anonymous" in request.by_name
         nuid = resolve_network_user_id(anonymous, nuid_param(request.query), cookies.get(config.cookie_name))
         payload = build_payload(config, request, route.recorded_path, nuid, anonymous)
         try:
