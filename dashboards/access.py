@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import AbstractBaseUser, AnonymousUser
 from django.core.exceptions import PermissionDenied
-from django.db.models import QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
 from dashboards.models import ShareLink, Site, SiteMembership
@@ -56,6 +56,13 @@ def get_site_access(user: AbstractBaseUser | AnonymousUser, slug: str, needed: s
     if _RANK[role] < _RANK[needed]:
         raise PermissionDenied("This needs the admin role on the site.")
     return SiteAccess(site, role)
+
+
+def list_sites_with_roles(user: AbstractBaseUser) -> list[tuple[Site, str]]:
+    """Return (site, role) pairs for the user's sites in two queries, whatever their number."""
+    mine = Prefetch("memberships", queryset=SiteMembership.objects.filter(user=user), to_attr="own_memberships")
+    sites = list_sites_for_user(user).prefetch_related(mine)
+    return [(s, ADMIN if user.is_superuser else s.own_memberships[0].role) for s in sites]
 
 
 def list_sites_for_user(user: AbstractBaseUser) -> QuerySet[Site]:

@@ -27,7 +27,7 @@ def token_create(name: str, scopes: list[str], user=None) -> tuple[ApiToken, str
 
 
 def get_token(secret: str, scope: str) -> ApiToken | None:
-    token = ApiToken.objects.filter(key_hash=hash_token(secret), revoked_at__isnull=True).first()
+    token = ApiToken.objects.select_related("user").filter(key_hash=hash_token(secret), revoked_at__isnull=True).first()
     if token is None or scope not in token.scopes:
         return None
     ApiToken.objects.filter(pk=token.pk).update(last_used_at=timezone.now())

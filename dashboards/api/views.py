@@ -13,7 +13,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from dashboards import selectors
-from dashboards.access import SiteAccess, get_role, get_site_access, list_sites_for_user
+from dashboards.access import SiteAccess, get_site_access, list_sites_with_roles
 from dashboards.api import serializers
 from dashboards.api.authentication import ApiTokenAuthentication
 from dashboards.errors import QueryError
@@ -59,9 +59,8 @@ class SiteAPIView(APIView):
 class SiteListView(SiteAPIView):
     @extend_schema(responses=serializers.SiteSerializer(many=True), summary="Sites you have a role on")
     def get(self, request: Request) -> Response:
-        sites = list_sites_for_user(request.user).prefetch_related("memberships")
-        data = [{"slug": s.slug, "name": s.name, "timezone": s.timezone, "app_ids": s.app_ids,
-                 "role": get_role(request.user, s)} for s in sites]
+        data = [{"slug": s.slug, "name": s.name, "timezone": s.timezone, "app_ids": s.app_ids, "role": role}
+                for s, role in list_sites_with_roles(request.user)]
         return Response(serializers.SiteSerializer(data, many=True).data)
 
 
