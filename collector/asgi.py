@@ -27,7 +27,7 @@ from collector.cors import cors_headers, preflight_headers
 from collector.payload import CollectorPayload, payload_serialize
 from collector.recording import build_payload, request_from_scope
 from collector.redirects import redirect_target
-from collector.responses import Response, Send
+from collector.responses import Headers, Response, Send
 from collector.routing import Route, build_route_table, match_route
 from collector.sinks import get_sink
 from collector.splitting import fit_payload
@@ -137,11 +137,19 @@ class CollectorApp:
             await self.store(payload)
         except SinkDown:
             return responses.text(503, b"Service Unavailable", headers)
-        if config.cookie_enabled and not anonymous:
-            headers += set_cookie_headers(config, nuid, origin)
-        elif config.cookie_enabled and config.cookie_name in cookies:
-            headers += set_cookie_headers(config, nuid, origin, delete=True)
-        return _answer(route, method, headers, location)
+        return _answer(route, method, headers + self.cookie_headers(nuid, origin, anonymous, cookies), location)
+
+    def cookie_headers(self, nuid: str, origin: str | None, anonymous: bool, cookies: dict[str, str]) -> Headers:
+        """Set-Cookie headers for a stored request; never raises, since a 5xx now would make trackers resend."""
+        config = self.config
+        try:
+            if config.cookie_enabled and not anonymous:
+                return set_cookie_headers(config, nuid, origin)
+            if config.cookie_enabled and config.cookie_name in cookies:
+                return set_cookie_headers(config, nuid, origin, delete=True)
+        except Exception:
+            logger.exception("could not build the cookie for a stored request; answering without it")
+        return []
 
     async def store(self, payload: CollectorPayload) -> None:
         """Write the payload (or its split parts) and any size violations; raise SinkDown if not stored."""

@@ -159,3 +159,13 @@ def test_the_do_not_track_value_must_match_fully(configure, sink):
     configure(DNT_COOKIE_NAME="optout", DNT_COOKIE_VALUE="yes")
     call("GET", "/i", "e=pv", [("cookie", "optout=yes-please")])
     assert len(sink.records) == 1
+
+
+def test_once_stored_a_request_is_answered_2xx_even_if_its_cookie_cannot_be_built(sink, monkeypatch):
+    def broken(*args, **kwargs):
+        raise UnicodeEncodeError("latin-1", "x", 0, 1, "bad domain")
+
+    monkeypatch.setattr("collector.asgi.set_cookie_headers", broken)
+    answer = call("GET", "/i", "e=pv")
+    assert answer.status == 200 and answer.all("set-cookie") == []
+    assert len(sink.records) == 1  # a 5xx now would only make the tracker send it again
