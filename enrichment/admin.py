@@ -10,3 +10,6 @@ class BadRowAdmin(admin.ModelAdmin):
     search_fields = ("app_id", "failure_signature")
     readonly_fields = ("type", "processor", "failure_signature", "app_id", "first_seen", "last_seen", "data")
     exclude = ("payload",)
+
+# Enrichment configurations (issue 6) register their admin in their own module.
+import enrichment.configuration_admin  # noqa: E402, F401

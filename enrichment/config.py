@@ -120,9 +120,9 @@ _current = Pipeline()
 def get_pipeline() -> list[tuple[str, Step]]:
     """Phase-2 steps in order for this batch, rebuilt when the configuration version moved."""
     global _current
-    from enrichment.configuration import get_config_version
+    from enrichment.versioning import config_version_get
 
-    version = get_config_version()
+    version = config_version_get()
     if version != _current.version:
         old = _current
         enrichments = build_enrichments()

