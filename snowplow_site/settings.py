@@ -108,6 +108,13 @@ COLLECTOR_MAX_HEADERS_SIZE = config.env_int("COLLECTOR_MAX_HEADERS_SIZE", 40960,
 COLLECTOR_CROSSDOMAIN_ENABLED = config.env_bool("COLLECTOR_CROSSDOMAIN_ENABLED", False)
 COLLECTOR_CROSSDOMAIN_DOMAINS = config.env_list("COLLECTOR_CROSSDOMAIN_DOMAINS", ["*"])
 COLLECTOR_CROSSDOMAIN_SECURE = config.env_bool("COLLECTOR_CROSSDOMAIN_SECURE", True)
+# Third-party cookie bounce (spec 3.7): a pixel request without a cookie is redirected once to see if one sticks.
+COLLECTOR_COOKIE_BOUNCE_ENABLED = config.env_bool("COLLECTOR_COOKIE_BOUNCE_ENABLED", False)
+COLLECTOR_COOKIE_BOUNCE_NAME = config.env_str("COLLECTOR_COOKIE_BOUNCE_NAME") or "n3pc"
+COLLECTOR_COOKIE_BOUNCE_FALLBACK_NUID = (
+    config.env_str("COLLECTOR_COOKIE_BOUNCE_FALLBACK_NUID") or "00000000-0000-4000-A000-000000000000"
+)
+COLLECTOR_COOKIE_BOUNCE_PROTOCOL_HEADER = config.env_str("COLLECTOR_COOKIE_BOUNCE_PROTOCOL_HEADER")
 COLLECTOR_PUBLIC_URL = config.env_str("COLLECTOR_PUBLIC_URL")
 # Where pages load Snowplow's JavaScript tracker from: its public CDN, pinned, unless you self-host sp.js.
 TRACKER_JS_URL = config.env_str("TRACKER_JS_URL") or (
