@@ -210,6 +210,7 @@ INSTALLED_APPS = [
     "warehouse",
     "dashboards",
     "operations",
+    "imports",
 ]
 
 MIDDLEWARE = [
