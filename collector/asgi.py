@@ -15,9 +15,11 @@ from asgiref.sync import sync_to_async
 
 from collector import responses
 from collector.bodies import BadBody, BodyTooLarge, ClientGone, Receive, decode_content_encoding, read_body
+from collector.bounce import bounce_location, has_bounced
 from collector.conf import CollectorConfig, get_collector_config
 from collector.cookies import (
     is_do_not_track,
+    is_uuid,
     nuid_param,
     parse_cookie_header,
     resolve_network_user_id,
@@ -25,7 +27,7 @@ from collector.cookies import (
 )
 from collector.cors import cors_headers, preflight_headers
 from collector.payload import CollectorPayload, payload_serialize
-from collector.recording import build_payload, request_from_scope
+from collector.recording import CollectorRequest, build_payload, request_from_scope
 from collector.redirects import redirect_target
 from collector.responses import Headers, Response, Send
 from collector.routing import Route, build_route_table, match_route
@@ -131,13 +133,30 @@ class CollectorApp:
         if is_do_not_track(config, cookies):
             return _answer(route, method, headers, location)
         anonymous = "sp-anonymous" in request.by_name
-        nuid = resolve_network_user_id(anonymous, nuid_param(request.query), cookies.get(config.cookie_name))
+        nuid, bounce = self.network_user_id(scope, request, route, cookies, anonymous)
+        if bounce is not None:  # not recorded: the browser comes back with n3pc=true
+            return responses.redirect(bounce, headers + set_cookie_headers(config, nuid, origin))
         payload = build_payload(config, request, route.recorded_path, nuid, anonymous)
         try:
             await self.store(payload)
         except SinkDown:
             return responses.text(503, b"Service Unavailable", headers)
         return _answer(route, method, headers + self.cookie_headers(nuid, origin, anonymous, cookies), location)
+
+    def network_user_id(self, scope: Scope, request: CollectorRequest, route: Route, cookies: dict[str, str],
+                        anonymous: bool) -> tuple[str, bytes | None]:
+        """The nuid (spec 3.1), and a cookie-bounce Location when the request must be bounced first (3.7)."""
+        config = self.config
+        requested, from_cookie = nuid_param(request.query), cookies.get(config.cookie_name)
+        nuid = resolve_network_user_id(anonymous, requested, from_cookie)
+        if not (config.bounce_enabled and config.cookie_enabled) or anonymous or is_uuid(requested) or (
+                is_uuid(from_cookie)):
+            return nuid, None
+        if request.method not in GET_LIKE or route.kind != "track":
+            return nuid, None
+        if not has_bounced(config, request.query):
+            return nuid, bounce_location(config, scope, request)
+        return config.bounce_fallback_nuid, None  # the cookie did not stick: third-party cookies are blocked
 
     def cookie_headers(self, nuid: str, origin: str | None, anonymous: bool, cookies: dict[str, str]) -> Headers:
         """Set-Cookie headers for a stored request; never raises, since a 5xx now would make trackers resend."""

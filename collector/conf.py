@@ -45,6 +45,10 @@ class CollectorConfig:
     crossdomain_enabled: bool
     crossdomain_domains: tuple[str, ...]
     crossdomain_secure: bool
+    bounce_enabled: bool
+    bounce_name: str
+    bounce_fallback_nuid: str
+    bounce_protocol_header: str
 
 
 def check_custom_paths(paths: dict[str, str]) -> dict[str, str]:
@@ -101,4 +105,8 @@ def get_collector_config() -> CollectorConfig:
         crossdomain_enabled=settings.COLLECTOR_CROSSDOMAIN_ENABLED,
         crossdomain_domains=tuple(settings.COLLECTOR_CROSSDOMAIN_DOMAINS),
         crossdomain_secure=settings.COLLECTOR_CROSSDOMAIN_SECURE,
+        bounce_enabled=settings.COLLECTOR_COOKIE_BOUNCE_ENABLED,
+        bounce_name=settings.COLLECTOR_COOKIE_BOUNCE_NAME,
+        bounce_fallback_nuid=settings.COLLECTOR_COOKIE_BOUNCE_FALLBACK_NUID,
+        bounce_protocol_header=settings.COLLECTOR_COOKIE_BOUNCE_PROTOCOL_HEADER.lower(),
     )

@@ -169,3 +169,47 @@ def test_once_stored_a_request_is_answered_2xx_even_if_its_cookie_cannot_be_buil
     answer = call("GET", "/i", "e=pv")
     assert answer.status == 200 and answer.all("set-cookie") == []
     assert len(sink.records) == 1  # a 5xx now would only make the tracker send it again
+
+
+FALLBACK = "00000000-0000-4000-A000-000000000000"
+
+
+@pytest.fixture
+def bounce(configure):
+    configure(COOKIE_BOUNCE_ENABLED=True)
+
+
+def test_with_bounce_on_a_pixel_without_cookie_is_redirected_with_n3pc_and_a_cookie_and_not_recorded(bounce, sink):
+    answer = call("GET", "/i", "e=pv&aid=a", [("host", "collector.acme.com"), ("origin", "https://a.com")])
+    assert answer.status == 302
+    assert answer.header("location") == "http://collector.acme.com/i?e=pv&aid=a&n3pc=true"
+    assert answer.body == b""
+    assert UUID.fullmatch(parse_set_cookie(answer.header("set-cookie"))[1])
+    assert answer.header("access-control-allow-origin") == "https://a.com"
+    assert sink.records == []
+
+
+def test_after_a_bounce_the_returned_cookie_is_recorded_with_n3pc_left_in_the_querystring(bounce, sink):
+    answer = call("GET", "/i", "e=pv&n3pc=true", [("cookie", f"sp={KNOWN}")])
+    assert answer.status == 200 and len(answer.body) == 43
+    assert sink.payloads[0].networkUserId == KNOWN
+    assert sink.payloads[0].querystring == b"e=pv&n3pc=true"
+
+
+def test_after_a_bounce_without_the_cookie_the_fallback_id_is_recorded(bounce, sink):
+    assert call("GET", "/i", "e=pv&n3pc=true").status == 200
+    assert sink.payloads[0].networkUserId == FALLBACK
+
+
+def test_posts_requests_with_a_cookie_or_nuid_and_anonymous_requests_are_never_bounced(bounce, sink):
+    assert call("POST", TP2, body=b"{}").status == 200
+    assert call("GET", "/i", "e=pv", [("cookie", f"sp={KNOWN}")]).status == 200
+    assert call("GET", "/i", f"e=pv&nuid={KNOWN}").status == 200
+    assert call("GET", "/i", "e=pv", [("sp-anonymous", "*")]).status == 200
+    assert len(sink.records) == 4
+
+
+def test_the_bounce_keeps_https_behind_a_tls_proxy_when_the_protocol_header_is_configured(configure, sink):
+    configure(COOKIE_BOUNCE_ENABLED=True, COOKIE_BOUNCE_PROTOCOL_HEADER="X-Forwarded-Proto")
+    answer = call("GET", "/i", "e=pv", [("host", "c.acme.com"), ("x-forwarded-proto", "https")])
+    assert answer.header("location") == "https://c.acme.com/i?e=pv&n3pc=true"
