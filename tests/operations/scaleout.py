@@ -29,8 +29,10 @@ class ScaleoutStack:
     workers: list[ManagedProcess]
     redis_url: str
     stream: str
+    env: dict[str, str] = field(default_factory=dict)
     group: str = "enrich"
     killed: list[int] = field(default_factory=list)
+    extra: list[Supervisor] = field(default_factory=list)
 
     @property
     def redis(self) -> redis.Redis:
@@ -55,9 +57,26 @@ class ScaleoutStack:
         worker.process.wait()
         self.killed.append(worker.process.pid)
 
+    def workers_add(self, count: int) -> None:
+        """Start more workers on the same stream (for example after a backlog was collected)."""
+        started = [worker_process(len(self.workers) + i, self.stream) for i in range(count)]
+        supervisor = Supervisor(started, self.env)
+        supervisor.start()
+        self.workers.extend(started)
+        self.extra.append(supervisor)
+
     def stop(self) -> None:
+        for supervisor in self.extra:
+            supervisor.stop()
         self.supervisor.stop()
         self.redis.delete(self.stream)
+
+
+def worker_process(number: int, stream: str) -> ManagedProcess:
+    """One Celery worker with one pool process, named after the stream so that runs never share names."""
+    return ManagedProcess(f"worker {number}", [
+        sys.executable, "-m", "celery", "-A", "snowplow_site", "worker", "--loglevel", "WARNING", "--concurrency",
+        "1", "--without-gossip", "--without-mingle", "-n", f"w{number}-{stream[-8:]}@%h"])
 
 
 def start_scaleout_stack(env: dict[str, str], var_dir: Path, workers: int, redis_url: str) -> ScaleoutStack:
@@ -70,12 +89,7 @@ def start_scaleout_stack(env: dict[str, str], var_dir: Path, workers: int, redis
     server = ManagedProcess("web server", [python, "-m", "uvicorn", "snowplow_site.asgi:application", "--host",
                                            "127.0.0.1", "--port", str(port), "--no-access-log", "--http", "httptools",
                                            "--loop", "uvloop"])
-    worker_processes = [
-        ManagedProcess(f"worker {i}", [python, "-m", "celery", "-A", "snowplow_site", "worker", "--loglevel", "WARNING",
-                                       "--concurrency", "1", "--without-gossip", "--without-mingle", "-n",
-                                       f"w{i}-{stream[-8:]}@%h"])
-        for i in range(workers)
-    ]
+    worker_processes = [worker_process(i, stream) for i in range(workers)]
     beat = ManagedProcess("beat", [python, "-m", "celery", "-A", "snowplow_site", "beat", "--loglevel", "WARNING",
                                    "--schedule", str(var_dir / "beat-schedule")])
     supervisor = Supervisor([server, *worker_processes, beat], full_env)
@@ -87,7 +101,7 @@ def start_scaleout_stack(env: dict[str, str], var_dir: Path, workers: int, redis
     except TimeoutError:
         supervisor.stop()
         raise
-    return ScaleoutStack(base, supervisor, worker_processes, redis_url, stream)
+    return ScaleoutStack(base, supervisor, worker_processes, redis_url, stream, full_env)
 
 
 def page_views(app_id: str, count: int) -> list[dict]:
