@@ -21,7 +21,7 @@ from urllib.parse import urlencode
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "snowplow_site.settings")
 
-import django  # noqa: E402
+import django
 
 django.setup()
 

@@ -12,9 +12,9 @@ import time
 
 from celery import shared_task
 from django.conf import settings
-from iglu.api import RegistryUnavailable
 
 from enrichment.drain import drain_batch
+from iglu.api import RegistryUnavailable
 
 logger = logging.getLogger(__name__)
 TIME_BUDGET_SECONDS = 20.0
