@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import secrets
+import shutil
 import subprocess
 import sys
 import time
@@ -36,6 +37,7 @@ class Command(BaseCommand):
 
     def handle(self, *args, **options) -> None:
         started = time.monotonic()
+        ensure_front_end_assets(self.stdout)
         self.stdout.write("Preparing the database…")
         call_command("migrate", interactive=False, verbosity=0)
         call_command("createcachetable", verbosity=0)
@@ -103,6 +105,25 @@ class Command(BaseCommand):
         self.stdout.write("\nPaste into your pages to track them with Snowplow's JavaScript tracker:\n")
         self.stdout.write(tracker_snippet(collector, site.app_ids[0]))
         self.stdout.write("\nPress Ctrl-C to stop.\n")
+
+
+VENDOR_ASSETS = ("chart.umd.min.js", "jsvectormap.min.js", "jsvectormap.min.css", "world.js")
+
+
+def ensure_front_end_assets(out) -> None:
+    """Install the charting and map libraries from npm once, if Node is there; pages work without them."""
+    vendor = settings.BASE_DIR / "dashboards" / "static" / "dashboards" / "vendor"
+    if all((vendor / name).exists() for name in VENDOR_ASSETS):
+        return
+    npm = shutil.which("npm")
+    if npm is None:
+        out.write("Node.js/npm not found: dashboards will show tables without charts and the map.")
+        return
+    out.write("Installing the dashboards' chart and map libraries (npm, once)…")
+    result = subprocess.run([npm, "install", "--omit=dev", "--no-audit", "--no-fund", "--loglevel=error"],
+                            cwd=settings.BASE_DIR, check=False)
+    if result.returncode != 0:
+        out.write("npm could not install them: dashboards will show tables without charts and the map.")
 
 
 def tracker_snippet(collector: str, app_id: str) -> str:
