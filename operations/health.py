@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import itertools
+import logging
 import shutil
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from django.conf import settings
-from django.db import connection
+from django.db import DatabaseError, connection, transaction
 from django.db.models import Count
 from django.db.models.functions import TruncMinute
 from django.utils import timezone
@@ -18,6 +19,7 @@ from operations.counters import WorkerThroughput, list_minute_totals, list_worke
 from operations.sinkstats import SinkStats, get_sink_stats
 from operations.workers import WorkerStatus, list_workers
 
+logger = logging.getLogger(__name__)
 SERIES = ("collected", "enriched", "loaded", "failed")
 
 
@@ -145,12 +147,32 @@ def _collected_per_minute(minutes: list[datetime]) -> dict[datetime, int]:
 
 
 def get_last_model_run() -> ModelRunInfo | None:
+    """The warehouse's data-model run status, or else the last run recorded through operations.api."""
+    status = _warehouse_model_status()
+    if status and status.get("last_run_at"):
+        started = status["last_run_at"]
+        if timezone.is_naive(started):
+            started = timezone.make_aware(started, UTC)
+        return ModelRunInfo("web", started, float(status.get("last_run_seconds") or 0), True)
     from operations.models import ModelRun
 
     run = ModelRun.objects.first()
     if run is None:
         return None
     return ModelRunInfo(run.name, run.started_at, run.duration_seconds, run.succeeded)
+
+
+def _warehouse_model_status() -> dict | None:
+    try:
+        from warehouse.modeling.api import get_model_status
+    except ImportError:
+        return None
+    try:
+        with transaction.atomic():  # a savepoint: a missing derived schema must not break the caller
+            return get_model_status()
+    except DatabaseError as error:
+        logger.info("no data-model status yet: %s", error)
+        return None
 
 
 def get_database_bytes() -> int:
