@@ -25,7 +25,7 @@ logger = logging.getLogger(__name__)
 
 QUERY_TIMEOUT_SECONDS = 5
 CONNECT_TIMEOUT_SECONDS = 5
-# A `?` outside quoted strings and identifiers; `%` must be doubled for the drivers' format paramstyle.
+# A `?` outside quoted strings and identifiers; every `%` is doubled for the drivers' format paramstyle.
 _SQL_TOKENS = re.compile(r"""('(?:[^']|'')*'|"(?:[^"]|"")*"|\?|%)""")
 ROW_CHECKS = {
     "EXACTLY_ONE": lambda count: count == 1,
@@ -71,7 +71,7 @@ def to_driver_sql(sql: str) -> tuple[str, int]:
         if token == "?":
             count += 1
             return "%s"
-        return "%%" if token == "%" else token
+        return token.replace("%", "%%")  # the drivers read every %, quoted or not
 
     return _SQL_TOKENS.sub(replace, sql), count
 

@@ -79,17 +79,13 @@ def test_a_script_that_loops_forever_times_out_and_the_next_event_gets_a_fresh_s
 ])
 def test_a_script_that_allocates_gigabytes_fails_that_event_and_the_worker_lives(allocation, settings):
     settings.ENRICHMENT_JS_TIMEOUT_MS = 30_000  # let the memory limit, not the clock, stop it
-    built = build(script("""
-        function process(event) {
-          if (event.getUser_id() !== 'hog') { return []; }
-          var hoard = [];
-          %s
-          return [];
-        }""" % allocation))
+    source = ("function process(event) { if (event.getUser_id() !== 'hog') { return []; } var hoard = []; "
+              + allocation + " return []; }")
+    built = build(script(source))
     (message,) = failure_messages(enrich(built, {"uid": "hog"}))
     # Either the capped process died (V8 aborts on heap exhaustion) or V8 refused the buffer at the OS limit.
     error = message["message"]["error"]
-    assert "sandbox died" in error and "memory limit of 128 MB" in error or "allocation failed" in error, error
+    assert ("sandbox died" in error and "memory limit of 128 MB" in error) or "allocation failed" in error, error
     good(enrich(built, {"uid": "fine"}))
     built[0][1].close()
 
