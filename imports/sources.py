@@ -15,6 +15,8 @@ GZIP_MAGIC = b"\x1f\x8b"
 IGNORED_SUFFIXES = (".lzo.index", ".crc")
 IGNORED_NAMES = {"_SUCCESS", "_FINISHED", ".DS_Store"}
 READ_SIZE = 1 << 20
+# Decompressed data is handed on in smaller pieces, so that a file cut short still yields its first lines.
+DECODED_READ_SIZE = 64 << 10
 
 
 def list_files(locations: Iterable[str]) -> list[Path]:
@@ -74,7 +76,8 @@ def open_stream(path: Path) -> tuple[BinaryIO, CountingReader]:
     counter = CountingReader(path.open("rb"))
     buffered = io.BufferedReader(counter, READ_SIZE)
     if buffered.peek(2)[:2] == GZIP_MAGIC:
-        return io.BufferedReader(gzip.GzipFile(fileobj=buffered, mode="rb"), READ_SIZE), counter  # type: ignore[arg-type]
+        gunzipped = gzip.GzipFile(fileobj=buffered, mode="rb")
+        return io.BufferedReader(gunzipped, DECODED_READ_SIZE), counter  # type: ignore[arg-type]
     return buffered, counter
 
 
