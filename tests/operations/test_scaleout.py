@@ -11,6 +11,7 @@ import psycopg
 import pytest
 from django.db import connection
 
+from operations.workers import list_workers
 from tests.e2e.stack import poll
 from tests.operations.conftest import REDIS_URL
 from tests.operations.scaleout import TrackerClient, page_views, start_scaleout_stack
@@ -91,3 +92,5 @@ def test_a_worker_killed_mid_batch_loses_nothing_and_duplicates_nothing(stack):
     remaining = {c["name"].decode(): c["pending"] for c in stack.consumers()}
     assert remaining[dead_consumer] == 0 and sum(remaining.values()) == 0
     assert stack.redis.xlen(stack.stream) == 0
+    heartbeats = {worker.name.split("@")[0][:2] for worker in list_workers() if stack.stream[-8:] in worker.name}
+    assert heartbeats == {"w0", "w1", "w2"}  # every worker was seen alive by the health page
