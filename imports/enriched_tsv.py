@@ -101,6 +101,7 @@ _PARSERS: dict[str, Callable[[str], Any]] = {
 }
 # Per field: its name and the parser of its kind, None for a string kept as it is.
 _COLUMNS = tuple((field.name, _PARSERS.get(field.kind)) for field in FIELDS)
+_REQUIRED_AT = tuple((index, field.name) for index, field in enumerate(FIELDS) if field.name in REQUIRED)
 
 
 def tsv_event(line: str) -> LoadableEvent | BadRowData | None:
@@ -113,13 +114,12 @@ def tsv_event(line: str) -> LoadableEvent | BadRowData | None:
     if len(values) != FIELD_COUNT:
         return parsing_error({"type": "FieldNumberMismatch", "fieldCount": len(values)}, line)
     event: dict[str, Any] = {}
-    errors = []
-    for (name, parse), text in zip(_COLUMNS, values, strict=True):
-        if text == "":
-            if name in REQUIRED:
-                errors.append({"type": "InvalidValue", "key": name, "value": text,
-                               "message": f"Field {name} cannot be empty"})
+    errors = [{"type": "InvalidValue", "key": name, "value": "", "message": f"Field {name} cannot be empty"}
+              for index, name in _REQUIRED_AT if not values[index]]
+    for index, text in enumerate(values):
+        if not text:
             continue
+        name, parse = _COLUMNS[index]
         try:
             event[name] = text if parse is None else parse(text)
         except InvalidValue as error:
