@@ -111,14 +111,27 @@ def start_server(scenario: Scenario, workers: int, redis_port: int) -> tuple[sub
     return process, port
 
 
-def server_rss_mib(process: subprocess.Popen) -> float:
-    """Resident memory of the server process and its workers, in MiB."""
+def server_pids(process: subprocess.Popen) -> list[int]:
     pids = [process.pid]
     children = Path(f"/proc/{process.pid}/task/{process.pid}/children")
     if children.exists():
         pids += [int(pid) for pid in children.read_text().split()]
+    return pids
+
+
+def server_cpu_seconds(process: subprocess.Popen) -> float:
+    """User plus system CPU time of the server and its workers so far."""
+    ticks = 0
+    for pid in server_pids(process):
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        ticks += int(fields[11]) + int(fields[12])
+    return ticks / os.sysconf("SC_CLK_TCK")
+
+
+def server_rss_mib(process: subprocess.Popen) -> float:
+    """Resident memory of the server process and its workers, in MiB."""
     total_kib = 0
-    for pid in pids:
+    for pid in server_pids(process):
         for line in Path(f"/proc/{pid}/status").read_text().splitlines():
             if line.startswith("VmRSS:"):
                 total_kib += int(line.split()[1])
@@ -144,13 +157,14 @@ def measure(servers: dict[str, tuple[Scenario, subprocess.Popen, int]], args: ar
     load = wrk_load if shutil.which("wrk") and not args.python_client else asyncio_load
     rounds: dict[str, list[LoadResult]] = {label: [] for label in servers}
     for number in range(args.rounds):
-        for label, (scenario, _, port) in servers.items():
+        for label, (scenario, process, port) in servers.items():
             url = f"http://127.0.0.1:{port}{scenario.path}"
             if number == 0:  # warm-up
                 load(url, scenario.method, HEADERS, scenario.body, 2, args.connections, args.threads)
-            rounds[label].append(
-                load(url, scenario.method, HEADERS, scenario.body, args.duration, args.connections, args.threads)
-            )
+            cpu_before = server_cpu_seconds(process)
+            result = load(url, scenario.method, HEADERS, scenario.body, args.duration, args.connections, args.threads)
+            result.server_cpu_us = (server_cpu_seconds(process) - cpu_before) * 1e6 / max(result.requests, 1)
+            rounds[label].append(result)
     return {
         label: (_median(results), server_rss_mib(servers[label][1])) for label, results in rounds.items()
     }
@@ -193,11 +207,15 @@ def main() -> None:
     client = "wrk" if shutil.which("wrk") and not args.python_client else "asyncio client"
     print(f"\n{args.rounds} interleaved rounds of {args.duration}s per scenario (median round shown), "
           f"{args.connections} connections, {client}, uvicorn httptools+uvloop, {args.workers} worker(s)")
-    print(f"{'scenario':45} {'req/s':>10} {'p50 ms':>8} {'p99 ms':>8} {'RSS MiB':>8} {'errors':>7}")
-    for label, (result, rss) in results.items():
-        print(f"{label:45} {result.rps:10.0f} {result.p50_ms:8.2f} {result.p99_ms:8.2f} {rss:8.1f} {result.errors:7d}")
-    a, c, d = (results[s.label][0].rps for s in (scenarios[0], scenarios[2], scenarios[3]))
-    print(f"\na/c = {a / c:.1f}x (goal >= 20x)    a/d = {a / d:.0%} (goal >= 40%)")
+    print(f"{'scenario':42} {'req/s':>9} {'p50 ms':>7} {'p99 ms':>7} {'RSS MiB':>8} {'CPU us/req':>10} {'errors':>6}")
+    for label, (r, rss) in results.items():
+        cpu = r.server_cpu_us
+        print(f"{label:42} {r.rps:9.0f} {r.p50_ms:7.2f} {r.p99_ms:7.2f} {rss:8.1f} {cpu:10.1f} {r.errors:6d}")
+    a, c, d = (results[s.label][0] for s in (scenarios[0], scenarios[2], scenarios[3]))
+    print(f"\nthroughput:         a/c = {a.rps / c.rps:.1f}x (goal >= 20x)    a/d = {a.rps / d.rps:.0%} (goal >= 40%)")
+    # Server CPU per request does not depend on what else the machine is running, unlike req/s.
+    print(f"server CPU per req: c/a = {c.server_cpu_us / a.server_cpu_us:.1f}x              "
+          f"d/a = {d.server_cpu_us / a.server_cpu_us:.0%}")
 
 
 if __name__ == "__main__":

@@ -21,6 +21,8 @@ class LoadResult:
     p50_ms: float
     p99_ms: float
     errors: int  # non-2xx answers plus socket errors
+    requests: int = 0
+    server_cpu_us: float = 0.0  # server CPU time per request, filled in by the caller
 
 
 def wrk_load(url: str, method: str, headers: dict[str, str], body: bytes, seconds: int, connections: int,
@@ -47,6 +49,7 @@ def wrk_load(url: str, method: str, headers: dict[str, str], body: bytes, second
         p50_ms=_wrk_latency(output, "50%"),
         p99_ms=_wrk_latency(output, "99%"),
         errors=errors,
+        requests=int(re.search(r"(\d+) requests in", output).group(1)),
     )
 
 
@@ -90,4 +93,4 @@ async def _asyncio_load(url: str, method: str, headers: dict[str, str], body: by
     await asyncio.gather(*(connection() for _ in range(connections)))
     elapsed = time.monotonic() - started
     cuts = statistics.quantiles(latencies, n=100)
-    return LoadResult(len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000, errors[0])
+    return LoadResult(len(latencies) / elapsed, cuts[49] * 1000, cuts[98] * 1000, errors[0], len(latencies))
