@@ -133,16 +133,18 @@ def test_sql_rows_become_contexts_with_camel_case_names_and_inputs_are_bound_not
     with connection.cursor() as cursor:
         cursor.execute("CREATE TABLE IF NOT EXISTS enrich_customers (user_id text, loyalty_tier text, spend numeric)")
         cursor.execute("INSERT INTO enrich_customers VALUES ('alice', 'gold', 12.5), ('x''; DROP TABLE t; --', 'n', 0)")
+    db = connection.settings_dict
+    built = build(sql(db, "SELECT loyalty_tier, spend FROM enrich_customers WHERE user_id = ?"))
+    strict = build(sql(db, "SELECT loyalty_tier FROM enrich_customers WHERE user_id <> ?", expected="EXACTLY_ONE"))
     try:
-        db = connection.settings_dict
-        config = sql(db, "SELECT loyalty_tier, spend FROM enrich_customers WHERE user_id = ?")
-        event = good(enrich([config], {"uid": "alice"}))
+        event = good(enrich(built, {"uid": "alice"}))
         assert contexts(event, "iglu:com.acme/customer/") == [{"loyaltyTier": "gold", "spend": 12.5}]
-        event = good(enrich([config], {"uid": "x'; DROP TABLE t; --"}))
+        event = good(enrich(built, {"uid": "x'; DROP TABLE t; --"}))
         assert contexts(event, "iglu:com.acme/customer/") == [{"loyaltyTier": "n", "spend": 0.0}]
-        failures = failure_messages(enrich([sql(db, "SELECT loyalty_tier FROM enrich_customers WHERE user_id <> ?",
-                                                 expected="EXACTLY_ONE")], {"uid": "nobody"}))
+        failures = failure_messages(enrich(strict, {"uid": "nobody"}))
         assert "returned 2 rows; expected EXACTLY_ONE" in failures[0]["message"]["error"]
     finally:
+        for _, enrichment in built + strict:
+            enrichment.close()  # its own connection to the test database
         with connection.cursor() as cursor:
             cursor.execute("DROP TABLE enrich_customers")
