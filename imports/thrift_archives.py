@@ -30,6 +30,8 @@ _LE_U32 = struct.Struct("<I")
 COLLECTOR_PAYLOAD_FIRST_BYTES = b"\x0b\x7a\x69"
 SCHEMA_FIELD_ID = 31337
 READ_SIZE = 1 << 20
+# Elephant Bird blocks hold 100 records by default; anything near this size is damage, not a block to wait for.
+MAX_BLOCK_BYTES = 256 << 20
 _BASE64_TEXT = re.compile(rb"[A-Za-z0-9+/=_\-\s]*")
 
 Record = bytes | BadRowData
@@ -79,10 +81,12 @@ def lzo_records(stream: BinaryIO) -> Iterator[Record]:
     exhausted = False
     while True:
         start = buffer.find(BLOCK_MARKER)
-        if start > 0:
-            yield lost_bytes(bytes(buffer[:start]), "bytes before a block marker")
-            del buffer[:start]
-        block = _block_complete(buffer) if start >= 0 else None
+        if start > 0 or (start < 0 and len(buffer) > MAX_BLOCK_BYTES):
+            cut = start if start > 0 else len(buffer) - len(BLOCK_MARKER)
+            yield lost_bytes(bytes(buffer[:cut]), "bytes before a block marker")
+            del buffer[:cut]
+            continue
+        block = _block_complete(buffer) if start == 0 else None
         if block is not None:
             size, blobs = block
             del buffer[: len(BLOCK_MARKER) + 4 + size]
@@ -103,11 +107,14 @@ def lzo_records(stream: BinaryIO) -> Iterator[Record]:
 
 
 def _block_complete(buffer: bytearray) -> tuple[int, list[Record]] | None:
-    """(size, records) of the block at the start of the buffer, or None while it is incomplete."""
+    """(size, records) of the block at the start of the buffer, or None while it is incomplete. A size no block
+    can have is damage: the marker alone is consumed, as a bad row, and the search goes on after it."""
     header = len(BLOCK_MARKER) + 4
     if len(buffer) < header:
         return None
     (size,) = _LE_U32.unpack_from(buffer, len(BLOCK_MARKER))
+    if size > MAX_BLOCK_BYTES:
+        return 0, [lost_bytes(bytes(buffer[:header]), f"block size {size} out of range")]
     if len(buffer) < header + size:
         return None
     body = bytes(buffer[header: header + size])
@@ -152,36 +159,43 @@ def _varint(body: bytes, offset: int) -> tuple[int, int]:
 
 def binary_records(stream: BinaryIO) -> Iterator[Record]:
     """Self-delimiting binary records, each optionally followed by a newline (S3 Loader's gzip serializer)."""
-    buffer = bytearray()
-    eof = False
-    while buffer or not eof:
+    buffer, offset, eof = bytearray(), 0, False
+
+    def refill() -> None:
+        nonlocal buffer, offset, eof
+        del buffer[:offset]  # compact once per read, not once per record
+        offset = 0
+        chunk = stream.read(READ_SIZE)
+        eof = not chunk
+        buffer += chunk
+
+    while offset < len(buffer) or not eof:
         try:
-            end = tbinary.struct_end(buffer)
+            end = tbinary.struct_end(buffer, offset)
         except tbinary.IncompleteRecord:
             if eof:
-                yield lost_bytes(bytes(buffer), "truncated record at the end of the file")
+                yield lost_bytes(bytes(buffer[offset:]), "truncated record at the end of the file")
                 return
-            chunk = stream.read(READ_SIZE)
-            eof = not chunk
-            buffer += chunk
+            refill()
             continue
         except tbinary.CorruptRecord as error:
-            skip = _next_record_start(buffer)
-            if skip is None and not eof and len(buffer) < tbinary.MAX_RECORD_BYTES:
-                chunk = stream.read(READ_SIZE)
-                eof = not chunk
-                buffer += chunk
+            skip = _next_record_start(buffer, offset)
+            if skip is None and not eof and len(buffer) - offset < tbinary.MAX_RECORD_BYTES:
+                refill()
                 continue
-            end = skip if skip is not None else len(buffer)
-            yield lost_bytes(bytes(buffer[:end]), f"not a Thrift record: {error}")
-            del buffer[:end]
+            stop = skip if skip is not None else len(buffer)
+            yield lost_bytes(bytes(buffer[offset:stop]), f"not a Thrift record: {error}")
+            offset = stop
             continue
-        yield bytes(buffer[:end])
-        del buffer[: end + 1 if buffer[end: end + 1] == b"\n" else end]
+        if end == len(buffer) and not eof:
+            refill()  # the separating newline may be in the next chunk
+            continue
+        yield bytes(buffer[offset:end])
+        offset = end + 1 if buffer[end: end + 1] == b"\n" else end
 
 
-def _next_record_start(buffer: bytearray) -> int | None:
-    position = buffer.find(b"\n" + COLLECTOR_PAYLOAD_FIRST_BYTES, 1)
+def _next_record_start(buffer: bytearray, offset: int) -> int | None:
+    position = buffer.find(b"\n" + COLLECTOR_PAYLOAD_FIRST_BYTES, offset + 1)
     return position + 1 if position >= 0 else None
 
 

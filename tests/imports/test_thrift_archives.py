@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import gzip
 import io
+import struct
 
 import pytest
 
 from collector.payload import payload_deserialize
 from enrichment.badrows import BadRowData
 from imports import tbinary
-from imports.thrift_archives import legacy_convert, sniff_framing, thrift_records
+from imports.thrift_archives import BLOCK_MARKER, legacy_convert, sniff_framing, thrift_records
 from tests.imports.samples import elephant_bird_block, legacy_raw_event, lzop, page_view_query, thrift_payload
 
 SPEC_SAMPLE = (
@@ -117,3 +118,23 @@ def test_a_record_cut_short_is_incomplete(data):
 def test_an_unknown_wire_type_is_corrupt():
     with pytest.raises(tbinary.CorruptRecord):
         tbinary.struct_end(b"\x63\x00\x01")
+
+
+@pytest.mark.parametrize("read_size", [1, 7, 450])
+def test_binary_records_are_split_the_same_whatever_the_read_size(monkeypatch, read_size):
+    from imports import thrift_archives
+
+    monkeypatch.setattr(thrift_archives, "READ_SIZE", read_size)
+    records = _records(4)
+    data = records[0] + b"\n" + records[1] + records[2] + b"\n" + b"\x99junk\n" + records[3]
+    result = _read(data, "binary")
+    assert [item for item in result if isinstance(item, bytes)] == records
+    assert [base64.b64decode(item.payload) for item in result if isinstance(item, BadRowData)] == [b"\x99junk\n"]
+
+
+def test_a_block_size_no_block_can_have_is_skipped_with_its_marker():
+    records = _records(3)
+    damaged = BLOCK_MARKER + struct.pack("<I", 2**31)
+    result = _read(lzop(damaged + elephant_bird_block(records)))
+    assert result[1:] == records
+    assert isinstance(result[0], BadRowData) and "out of range" in result[0].failure["message"]["error"]
