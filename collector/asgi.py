@@ -30,7 +30,7 @@ from collector.payload import CollectorPayload, payload_serialize
 from collector.recording import CollectorRequest, build_payload, request_from_scope
 from collector.redirects import redirect_target
 from collector.responses import Headers, Response, Send
-from collector.routing import Route, build_route_table, match_route
+from collector.routing import TP2, Route, build_route_table, match_route
 from collector.sinks import get_sink
 from collector.splitting import fit_payload
 
@@ -137,11 +137,27 @@ class CollectorApp:
         if bounce is not None:  # not recorded: the browser comes back with n3pc=true
             return responses.redirect(bounce, headers + set_cookie_headers(config, nuid, origin))
         payload = build_payload(config, request, route.recorded_path, nuid, anonymous)
+        if route.recorded_path not in TRACKER_PATHS and await self.webhook_refused(request, route, payload):
+            return responses.text(401, b"Unauthorized", headers)
         try:
             await self.store(payload)
         except SinkDown:
             return responses.text(503, b"Service Unavailable", headers)
         return _answer(route, method, headers + self.cookie_headers(nuid, origin, anonymous, cookies), location)
+
+    async def webhook_refused(self, request: CollectorRequest, route: Route, payload: CollectorPayload) -> bool:
+        """True for a webhook whose signature fails its admin row's secret: not recorded, a bad row instead.
+
+        The webhooks app decides (`webhooks.api`); it reads the admin configuration, so it runs in a thread.
+        Only webhook paths pay for this, never the tracker paths.
+        """
+        vendor, _, version = route.recorded_path[1:].partition("/")
+        verdict = await sync_to_async(_check_webhook)(vendor, version, request)
+        if verdict is None or verdict.valid:
+            return False
+        logger.info("refused %s/%s webhook: %s", vendor, version, verdict.reason)
+        await sync_to_async(_record_refusal)(payload_serialize(payload), verdict)
+        return True
 
     def network_user_id(self, scope: Scope, request: CollectorRequest, route: Route, cookies: dict[str, str],
                         anonymous: bool) -> tuple[str, bytes | None]:
@@ -189,6 +205,8 @@ class CollectorApp:
 
 
 _TP1 = frozenset({"/i", "/ice.png"})
+# Tracker paths never carry a vendor signature; every other recorded path is a webhook (or Iglu) path.
+TRACKER_PATHS = frozenset({*_TP1, TP2, "/r/tp2"})
 
 
 def _answer(route: Route, method: str, headers: responses.Headers, location: bytes | None) -> Response:
@@ -207,6 +225,33 @@ def _record_size_violations(violations: list) -> None:
 
     try:
         record_size_violations(violations)
+    finally:
+        connection.close()
+
+
+def _check_webhook(vendor: str, version: str, request: CollectorRequest):
+    """Runs in a worker thread. The admin configuration it reads is cached, so a database connection is
+    rarely opened; it is closed after, rather than left open in a thread Django's request cycle never visits."""
+    from django.db import connection
+
+    from webhooks.api import check_webhook_request
+
+    try:
+        return check_webhook_request(vendor, version, request.method, request.by_name.get("host"), request.path,
+                                     request.query.decode("latin-1"), request.headers, request.body,
+                                     request.received_ms)
+    finally:
+        connection.close()
+
+
+def _record_refusal(payload: bytes, verdict) -> None:
+    from django.db import connection
+
+    from enrichment.api import badrows_record
+    from webhooks.api import refused_request_badrow
+
+    try:
+        badrows_record([refused_request_badrow(payload, verdict)])
     finally:
         connection.close()
 
