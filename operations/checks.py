@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.utils import timezone
 
 from operations.alerts import alerts_evaluate
 from operations.counters import counters_prune
-from operations.models import AlertIncident, SinkSample
-from operations.sinkstats import get_sink_stats
+from operations.models import AlertIncident, SinkSample, WorkerHeartbeat
+from operations.sinkstats import get_sink_stats, idle_consumers_forget
 
 
 def sink_sample_record(now: datetime | None = None) -> SinkSample | None:
@@ -23,9 +23,11 @@ def sink_sample_record(now: datetime | None = None) -> SinkSample | None:
 
 
 def pipeline_check(now: datetime | None = None) -> list[AlertIncident]:
-    """Sample the sink, evaluate the alerts, forget old counters; return the incidents opened."""
+    """Sample the sink, evaluate the alerts, forget old counters and workers; return the incidents opened."""
     now = now or timezone.now()
     sink_sample_record(now)
     opened = alerts_evaluate(now)
     counters_prune(now)
+    WorkerHeartbeat.objects.filter(last_seen__lt=now - timedelta(days=1)).delete()
+    idle_consumers_forget()
     return opened

@@ -79,3 +79,19 @@ def _redis_stats(sink: RawSink) -> SinkStats:
 
 def _text(value: bytes | str) -> str:
     return value.decode() if isinstance(value, bytes) else value
+
+
+def idle_consumers_forget(max_idle_seconds: float = 86_400, sink: RawSink | None = None) -> int:
+    """Remove consumer-group members that hold nothing and were idle for a day (pool processes long gone).
+
+    Every worker process joins the group under its own name, so without this the group lists every process
+    that ever ran. A member still holding entries is kept: its entries wait to be reclaimed.
+    """
+    sink = sink or get_sink()
+    stats = get_sink_stats(sink)
+    forgotten = 0
+    for consumer in stats.consumers:
+        if consumer.pending == 0 and consumer.idle_seconds > max_idle_seconds:
+            sink.client.xgroup_delconsumer(sink.stream, sink.group, consumer.name)
+            forgotten += 1
+    return forgotten

@@ -142,3 +142,17 @@ def test_the_health_page_draws_its_charts_inline_without_external_assets(admin_c
     page = admin_client.get("/admin/operations/pipelinehealth/").content.decode()
     assert page.count('class="ops-chart"') == 2 and 'data-status="ok"' in page
     assert "cdn." not in page.lower()
+
+
+def test_the_check_forgets_consumers_and_workers_gone_for_a_day_but_keeps_those_holding_payloads(redis_sink):
+    from operations.models import WorkerHeartbeat
+    from operations.sinkstats import get_sink_stats, idle_consumers_forget
+
+    redis_sink.write_batch([page_view(), page_view()])
+    redis_sink.claim(1, "holding-1")
+    redis_sink.ack(redis_sink.claim(5, "empty-2"))
+    WorkerHeartbeat.objects.create(name="old@host", last_seen=timezone.now() - timedelta(days=2))
+    pipeline_check()
+    assert not WorkerHeartbeat.objects.filter(name="old@host").exists()
+    assert idle_consumers_forget(max_idle_seconds=-1) == 1
+    assert [c.name for c in get_sink_stats().consumers] == ["holding-1"]
