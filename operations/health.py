@@ -67,6 +67,10 @@ class PipelineHealth:
     stuck_consumers: list[str] = field(default_factory=list)
 
     @property
+    def workers_alive(self) -> int:
+        return sum(1 for worker in self.workers if worker.alive)
+
+    @property
     def sink_lag_seconds(self) -> float | None:
         return self.sink.lag_seconds(self.now)
 
@@ -212,7 +216,7 @@ def _diagnose(health: PipelineHealth, stall_seconds: int, disk_free_percent: int
             health.stuck_consumers.append(consumer.name)
             stalled.append(f"Worker {consumer.name} holds {consumer.pending} payloads and has been idle for "
                            f"{consumer.idle_seconds:.0f} s.")
-    if sink.pending and health.workers and not any(worker.alive for worker in health.workers):
+    if sink.pending and health.workers and not health.workers_alive:
         stalled.append("Payloads are waiting and no worker has sent a heartbeat in the last minute.")
     health.problems.extend(Problem("stalled", message) for message in stalled)
     if health.disk and health.disk.free_percent < disk_free_percent:

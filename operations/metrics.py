@@ -47,7 +47,7 @@ def render_metrics(health: PipelineHealth) -> str:
         out.metric("snowplow_sink_received_payloads_total", "counter", "Payloads ever written to the raw sink.",
                    [({"sink": sink.kind}, sink.received_total)])
     out.metric("snowplow_workers_alive", "gauge", "Celery workers with a heartbeat in the last minute.",
-               [({}, sum(1 for worker in health.workers if worker.alive))])
+               [({}, health.workers_alive)])
     out.metric("snowplow_worker_events_per_minute", "gauge", "Events processed per minute per drain consumer, "
                "averaged over 5 minutes.", [({"worker": t.worker}, t.events_per_minute) for t in health.throughput])
     out.metric("snowplow_workers_stuck", "gauge", "Workers holding payloads without progress past the stall limit.",
