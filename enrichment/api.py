@@ -41,6 +41,7 @@ def record_size_violations(violations: list[SizeViolation]) -> None:
                 "expectation": violation.expectation,
             },
             payload=violation.payload_text,
+            original=violation.collector_payload,
         )
         for violation in violations
     ]

@@ -25,7 +25,7 @@ def product_processes(port: int, var_dir: Path) -> list[ManagedProcess]:
     return [
         ManagedProcess("web server", [python, "-m", "uvicorn", "snowplow_site.asgi:application", "--host",
                                       "127.0.0.1", "--port", str(port), "--no-access-log", "--http", "httptools",
-                                      "--loop", "uvloop"]),
+                                      "--loop", "uvloop", "--no-proxy-headers"]),
         ManagedProcess("celery worker", [python, "-m", "celery", "-A", "snowplow_site", "worker", "--loglevel",
                                          "WARNING", "--concurrency", "1", "--without-gossip", "--without-mingle"]),
         ManagedProcess("celery beat", [python, "-m", "celery", "-A", "snowplow_site", "beat", "--loglevel", "WARNING",

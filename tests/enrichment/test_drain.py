@@ -100,3 +100,15 @@ def test_every_processed_payload_is_kept_in_the_raw_archive_once(settings):
         cursor.execute("SELECT payload FROM warehouse_raw_archive ORDER BY id")
         archived = [bytes(row[0]) for row in cursor.fetchall()]
     assert archived == batch
+
+
+@pytest.mark.django_db
+def test_a_size_violation_keeps_the_oversize_payload_for_recovery():
+    from collector.splitting import SizeViolation
+    from enrichment.api import record_size_violations
+
+    record_size_violations([SizeViolation(actual_size=2000, maximum_size=1000, expectation="too big",
+                                          payload_text="abc", collector_payload=b"thrift-bytes")])
+    row = BadRow.objects.get()
+    assert row.type == "size_violation" and bytes(row.payload) == b"thrift-bytes"
+    assert row.data["data"]["failure"]["maximumAllowedSizeBytes"] == 1000

@@ -72,7 +72,9 @@ class Command(BaseCommand):
         python = sys.executable
         web = [python, "-m", "uvicorn", "snowplow_site.asgi:application", "--host", options["host"],
                "--port", str(options["port"]), "--workers", str(options["web_workers"]), "--no-access-log",
-               "--http", "httptools", "--loop", "uvloop", "--timeout-graceful-shutdown", "10"]
+               "--http", "httptools", "--loop", "uvloop", "--timeout-graceful-shutdown", "10",
+               # The collector decides which forwarding headers to believe (COLLECTOR_TRUSTED_PROXIES).
+               "--no-proxy-headers"]
         worker = [python, "-m", "celery", "-A", "snowplow_site", "worker", "--loglevel", "WARNING",
                   "--concurrency", str(options["worker_concurrency"]), "--without-gossip", "--without-mingle"]
         beat = [python, "-m", "celery", "-A", "snowplow_site", "beat", "--loglevel", "WARNING",
