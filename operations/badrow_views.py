@@ -111,7 +111,8 @@ def act(request: HttpRequest) -> HttpResponse:
     action, rows = request.POST.get("action", ""), selection(request.POST)
     if action == "replay":
         result = badrows_replay(rows)
-        messages.success(request, f"Replayed {result.replayed} bad rows into the raw sink."
+        messages.success(request, f"Replayed {result.replayed} bad rows: {result.recovered} recovered, "
+                         f"{result.events_loaded} events loaded."
                          + (f" {result.unreplayable} have no original payload." if result.unreplayable else ""))
     elif action in {"ignored", "new"}:
         messages.success(request, f"Marked {badrows_status_set(rows, action)} bad rows {action}.")
@@ -130,8 +131,9 @@ def recover(request: HttpRequest, context: dict) -> HttpResponse:
         try:
             if request.method == "POST" and query.get("run"):
                 result = badrows_replay(rows, patch)
-                messages.success(request, f"Recovered {result.replayed} bad rows into the raw sink; "
-                                 f"{len(result.errors)} could not be patched.")
+                messages.success(request, f"Replayed {result.replayed} bad rows with the rule: {result.recovered} "
+                                 f"recovered, {result.events_loaded} events loaded; {len(result.errors)} could not "
+                                 "be patched.")
                 return HttpResponseRedirect(reverse("admin:operations_badrowgroup_changelist") + "?"
                                             + _filter_query(query))
             preview = recovery_preview(rows, patch)

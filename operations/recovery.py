@@ -1,21 +1,24 @@
-"""Bad-row replay and recovery: payloads go back into the raw sink and through the normal pipeline.
+"""Bad-row replay and recovery, through the warehouse's replay of bad rows.
 
-Going through the sink keeps every warehouse guarantee: the load manifest and the (event_id, fingerprint)
-de-duplication make a payload that is replayed twice land once. Rows are taken with `SKIP LOCKED` and only
-while `new`, so two operators replaying the same group never send a row twice; the sink write comes before the
-status update, so a crash in between leaves the row `new` and a second replay is caught by de-duplication.
+The warehouse processes each row's payload (patched by a recovery rule, or as it is) with the current
+configuration and loads it under the manifest key `<run>:badrow:<id>`: the same run twice changes nothing, and
+de-duplication on (event_id, fingerprint) keeps events loaded by another run from landing twice. A row whose
+payload now gives only good events becomes `recovered`, one still failing `replayed`. Rows are taken with
+`SKIP LOCKED` and only while `new`, so two operators acting on the same group never process a row twice.
 """
 
 from __future__ import annotations
 
+import hashlib
+import json
 import logging
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import transaction
 from django.db.models import QuerySet
+from django.utils import timezone
 
-from collector.sinks import get_sink
 from enrichment.models import BadRow
 from operations.jsonpatch import PatchError, check_patch, patch_apply
 from operations.payload_documents import PayloadDocumentError, payload_document, payload_from_document
@@ -27,7 +30,9 @@ PREVIEW_SAMPLE = 5
 
 @dataclass
 class ReplayResult:
-    replayed: int = 0
+    replayed: int = 0  # rows whose payload went through the pipeline again
+    recovered: int = 0  # of those, rows whose payload gave only good events
+    events_loaded: int = 0
     unreplayable: int = 0  # rows without an original payload (for example size violations)
     errors: dict[int, str] = field(default_factory=dict)  # bad row id -> why its patch failed
 
@@ -52,16 +57,32 @@ def recovered_payload(data: bytes, patch: list[dict[str, Any]] | None) -> bytes:
     return payload_from_document(patch_apply(payload_document(data), patch))
 
 
+def fixes_visible() -> None:
+    """Forget cached schema lookups: a replay follows a fix (a schema just published), which must count."""
+    from iglu.api import clear_caches
+
+    clear_caches()
+
+
+def replay_run_name(patch: list[dict[str, Any]] | None) -> str:
+    """A rule's runs share one name (running it twice is a no-op); each as-is replay is a run of its own."""
+    if patch:
+        digest = hashlib.sha1(json.dumps(patch, sort_keys=True).encode()).hexdigest()[:12]
+        return f"recovery-{digest}"
+    return f"replay-{timezone.now():%Y%m%dT%H%M%S.%f}"
+
+
 def badrows_replay(rows: QuerySet[BadRow], patch: list[dict[str, Any]] | None = None,
                    chunk: int = CHUNK) -> ReplayResult:
-    """Replay the `new` rows among `rows` (patched when a rule is given) and mark them replayed or recovered."""
+    """Replay the `new` rows among `rows`, patched when a rule is given; see the module docstring."""
+    from warehouse.api import replay_bad_rows
+
     if patch:
         check_patch(patch)
-    status = BadRow.Status.RECOVERED if patch else BadRow.Status.REPLAYED
-    result, last_id = ReplayResult(), 0
+    fixes_visible()
+    run, result, last_id = replay_run_name(patch), ReplayResult(), 0
     candidates = rows.filter(status=BadRow.Status.NEW).order_by()
     result.unreplayable = candidates.filter(payload__isnull=True).count()
-    sink = get_sink()
     while True:
         ids = list(candidates.filter(id__gt=last_id, payload__isnull=False).order_by("id")
                    .values_list("id", flat=True)[:chunk])
@@ -71,18 +92,19 @@ def badrows_replay(rows: QuerySet[BadRow], patch: list[dict[str, Any]] | None = 
         with transaction.atomic():
             # Rows another replay holds are skipped; the status is checked again under the lock.
             batch = list(BadRow.objects.filter(id__in=ids, status=BadRow.Status.NEW).select_for_update(
-                skip_locked=True).order_by("id").only("id", "payload"))
-            payloads, done = [], []
+                skip_locked=True).order_by("id").only("id", "payload", "status"))
+            patched = []
             for row in batch:
-                try:
-                    payloads.append(recovered_payload(bytes(row.payload), patch))
-                    done.append(row.id)
+                try:  # an unsaved copy carries the patched bytes; the warehouse updates the status by id
+                    patched.append(BadRow(id=row.id, payload=recovered_payload(bytes(row.payload), patch),
+                                          status=row.status))
                 except (PatchError, PayloadDocumentError) as error:
                     result.errors[row.id] = str(error)
-            if payloads:
-                sink.write_batch(payloads)
-                BadRow.objects.filter(id__in=done).update(status=status)
-            result.replayed += len(done)
+            report = replay_bad_rows(patched, run=run)
+            result.replayed += len(patched)
+            result.events_loaded += report.events_loaded
+            result.recovered += BadRow.objects.filter(id__in=[row.id for row in patched],
+                                                      status=BadRow.Status.RECOVERED).count()
 
 
 def recovery_preview(rows: QuerySet[BadRow], patch: list[dict[str, Any]] | None,
@@ -95,6 +117,7 @@ def recovery_preview(rows: QuerySet[BadRow], patch: list[dict[str, Any]] | None,
 
     if patch:
         check_patch(patch)
+    fixes_visible()
     phase_2 = get_pipeline()
     items = []
     for row in rows.filter(payload__isnull=False).order_by("id")[:sample]:
