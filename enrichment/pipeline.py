@@ -219,8 +219,15 @@ def atomic_lengths(ctx: EnrichmentContext) -> None:
 
 
 def attach_derived_contexts(ctx: EnrichmentContext) -> None:
-    if ctx.derived_contexts:
-        ctx.event["derived_contexts"] = selfdescribing.contexts_envelope(ctx.derived_contexts)
+    """Validate what enrichments added, as enrich does: invalid derived contexts are dropped and reported."""
+    valid = []
+    for context in ctx.derived_contexts:
+        messages = selfdescribing.validation_messages(context)
+        ctx.output_messages.extend(messages)
+        if not messages:
+            valid.append(context)
+    if valid:
+        ctx.event["derived_contexts"] = selfdescribing.contexts_envelope(valid)
 
 
 PHASE_1: list[tuple[str, Step]] = [

@@ -8,8 +8,9 @@ from dataclasses import dataclass, field
 from enrichment.adapters.base import input_data
 from enrichment.adapters.registry import get_adapter
 from enrichment.badrows import BadRowData, iso_timestamp
+from enrichment.fingerprint import event_fingerprint
 from enrichment.pipeline import EnrichedEvent, Step, enrich_event
-from enrichment.raw import LoadedPayload, load_payload
+from enrichment.raw import LoadedPayload, RawEvent, load_payload
 
 logger = logging.getLogger(__name__)
 
@@ -40,9 +41,20 @@ def process_payload(data: bytes, phase_2: list[tuple[str, Step]] | None = None) 
             outcome.dropped += 1
         elif isinstance(result, EnrichedEvent):
             outcome.good.append(result)
+            outcome.good.extend(pii_transformation_events(raw))
         else:
             outcome.bad.append(result)
     return outcome
+
+
+def pii_transformation_events(raw: RawEvent) -> list[EnrichedEvent]:
+    """The PII enrichment's `emitEvent` output: enrich writes it to a separate stream; here it loads as an
+    ordinary unstruct event (no app_id, so it never counts on a site's dashboards), queryable by schema."""
+    events = []
+    for event in raw.extra.get("pii_events", []):
+        event.setdefault("derived_tstamp", event.get("collector_tstamp"))
+        events.append(EnrichedEvent(event, event_fingerprint({"eid": event["event_id"]}, excluded=frozenset()), raw))
+    return events
 
 
 def unsupported_api(loaded: LoadedPayload) -> BadRowData:

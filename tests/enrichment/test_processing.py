@@ -180,3 +180,23 @@ def test_the_redirect_adapter_makes_a_uri_redirect_event():
     assert event["unstruct_event"]["data"] == {
         "schema": "iglu:com.snowplowanalytics.snowplow/uri_redirect/jsonschema/1-0-0",
         "data": {"uri": "https://dest.example/x"}}
+
+
+def test_the_pii_enrichment_emit_event_loads_a_pii_transformation_event_linked_to_its_parent():
+    from enrichment.config import get_pipeline, reset_pipeline
+    from enrichment.configuration import enrichment_config_save
+
+    reset_pipeline()  # versions restart with each test's rolled-back transaction; a worker's never go back
+    enrichment_config_save("pii_enrichment_config", {
+        "schema": "iglu:com.snowplowanalytics.snowplow.enrichments/pii_enrichment_config/jsonschema/2-0-1",
+        "data": {"vendor": "com.snowplowanalytics.snowplow.enrichments", "name": "pii_enrichment_config",
+                 "enabled": True, "emitEvent": True, "parameters": {
+                     "pii": [{"pojo": {"field": "user_id"}}],
+                     "strategy": {"pseudonymize": {"hashFunction": "SHA-256", "salt": "pepper"}}}}})
+    outcome = process_payload(collector_payload("/i", {"e": "pv", "eid": EID, "p": "web", "tv": "t", "uid": "jo"}),
+                              get_pipeline())
+    parent, pii = (item.event for item in outcome.good)
+    assert parent["user_id"] != "jo" and len(parent["user_id"]) == 64
+    assert pii["event_name"] == "pii_transformation" and pii["platform"] == "srv"
+    assert pii["contexts"]["data"][0]["data"] == {"parentEventId": EID}
+    assert pii["derived_tstamp"] == pii["collector_tstamp"]

@@ -15,6 +15,25 @@ from tests.enrichments.support import build, configuration, contexts, enrich, fa
 SPE = "com.snowplowanalytics.snowplow.enrichments"
 
 
+def acme_schema(name: str, properties: dict) -> dict:
+    return {"$schema": "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#",
+            "self": {"vendor": "com.acme", "name": name, "format": "jsonschema", "version": "1-0-0"},
+            "type": "object", "properties": properties}
+
+
+@pytest.fixture(autouse=True)
+def output_schemas(db):
+    """The contexts these enrichments add are validated like every derived context, so their schemas exist."""
+    from iglu import api as iglu
+    from iglu.publishing import schema_publish
+
+    schema_publish(acme_schema("user", {"tier": {"type": "string"}}))
+    schema_publish(acme_schema("customer", {"loyaltyTier": {"type": "string"}, "spend": {"type": "number"}}))
+    iglu.clear_caches()
+    yield
+    iglu.clear_caches()
+
+
 def api(url: str, method: str = "GET", ignore: bool = False, ttl: int = 60) -> dict:
     return configuration("api_request_enrichment_config", "1-0-2", {
         "inputs": [{"key": "user", "pojo": {"field": "user_id"}},
