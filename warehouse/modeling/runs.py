@@ -160,6 +160,10 @@ def _first_event_time(sites) -> dt.datetime | None:
 def _refresh(config: ModelConfig, sites, everything: bool, progress: Progress | None) -> tuple[int, int]:
     """Rebuild the given sites (or, with `everything`, all derived data) month by month of collector time."""
     until = _utcnow()
+    with connection.cursor() as cursor:
+        # Bulk loads (imports, replays, benchmarks) leave atomic.events' statistics stale, and the planner then
+        # picks nested loops over "empty" partitions: seconds become minutes.
+        cursor.execute("ANALYZE atomic.events")
     with transaction.atomic():
         if everything:
             with connection.cursor() as cursor:
@@ -189,6 +193,9 @@ def _refresh(config: ModelConfig, sites, everything: bool, progress: Progress | 
             sessions, events = sessions + written, events + read
         if progress:
             progress("sessions", done, len(months))
+    with connection.cursor() as cursor:
+        for table in ("page_views", "sessions", "events", "goal_conversions"):
+            cursor.execute(f"ANALYZE derived.{table}")
     for site in sites:
         _rollups_all(site, progress)
         with transaction.atomic():

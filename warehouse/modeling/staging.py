@@ -239,8 +239,9 @@ def events_stage(config: ModelConfig) -> int:
         # Duplicates that survived loading (synthetic re-identification keeps distinct ids) are rare, but a
         # session must count each event once.
         cursor.execute(
-            """DELETE FROM modeling_ev a USING modeling_ev b
-               WHERE a.site_id = b.site_id AND a.event_id = b.event_id AND a.ctid > b.ctid"""
+            """DELETE FROM modeling_ev WHERE ctid IN (
+                   SELECT ctid FROM (SELECT ctid, row_number() OVER (PARTITION BY site_id, event_id) AS copy
+                                     FROM modeling_ev) numbered WHERE copy > 1)"""
         )
         cursor.execute("SELECT count(*) FROM modeling_ev")
         count = cursor.fetchone()[0]
