@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import copy
+import json
 import re
 import uuid
 from dataclasses import dataclass, field
@@ -68,7 +69,7 @@ class RawEvent:
     parameters: dict[str, str]
     payload: LoadedPayload
     content_type: str | None = None
-    single_body: str | None = None  # for one event of a POST batch: a body holding only that event
+    single: tuple[str, Any] | None = None  # (envelope schema, event) when this is one event of a POST batch
     extra: dict[str, Any] = field(default_factory=dict)
 
     def original(self) -> bytes:
@@ -76,9 +77,11 @@ class RawEvent:
 
         Built only when a bad row needs it, so good events pay nothing for it.
         """
-        if self.single_body is None:
+        if self.single is None:
             return self.payload.raw
-        return self.payload.with_body(self.single_body)
+        schema, event = self.single
+        body = json.dumps({"schema": schema, "data": [event]}, ensure_ascii=False, separators=(",", ":"))
+        return self.payload.with_body(body)
 
     @property
     def timestamp(self) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -31,10 +32,15 @@ def check_envelope(field_name: str, text: str, criterion: str) -> tuple[Any, lis
     problem = not_self_describing(envelope)
     if problem:
         return None, [{"json": envelope, "error": problem}]
-    key = iglu.parse_schema_key(envelope["schema"])
-    if not iglu.SchemaCriterion.parse(criterion).matches(key):
-        return None, [{"schemaKey": key.uri, "schemaCriterion": criterion}]
+    if not criterion_matches(criterion, envelope["schema"]):
+        return None, [{"schemaKey": envelope["schema"], "schemaCriterion": criterion}]
     return envelope["data"], validation_messages(envelope)
+
+
+@functools.lru_cache(maxsize=1024)
+def criterion_matches(criterion: str, schema_uri: str) -> bool:
+    """Envelope schemas repeat endlessly, so each (criterion, URI) answer is computed once."""
+    return iglu.SchemaCriterion.parse(criterion).matches(iglu.parse_schema_key(schema_uri))
 
 
 def not_self_describing(value: Any) -> str | None:

@@ -97,17 +97,16 @@ class Tp2Adapter(Adapter):
                   query: dict[str, str], content_type: str, batch_size: int) -> None:
         """Validate one event of the batch on its own; a failure is that event's bad row only."""
         reports = iglu.validate_instance({"schema": schema, "data": [event]})
-        single_body = None
-        if reports or batch_size > 1:
-            single_body = json.dumps({"schema": schema, "data": [event]}, ensure_ascii=False, separators=(",", ":"))
         if reports:
+            single_body = json.dumps({"schema": schema, "data": [event]}, ensure_ascii=False, separators=(",", ":"))
             app_id = event.get("aid", "") if isinstance(event, dict) and isinstance(event.get("aid"), str) else ""
             original = payload.with_body(single_body) if batch_size > 1 else payload.raw
             result.failures.append(self.failure(payload, [iglu.iglu_error_message(schema, reports)],
                                                 original=original, body=single_body, app_id=app_id))
             return
         parameters = {**event, **query}
-        result.events.append(RawEvent(self.vendor, self.version, parameters, payload, content_type, single_body))
+        single = (schema, event) if batch_size > 1 else None
+        result.events.append(RawEvent(self.vendor, self.version, parameters, payload, content_type, single))
 
 
 class RedirectAdapter(Adapter):
