@@ -12,6 +12,7 @@ from urllib.parse import unquote_plus
 from enrichment.badrows import BadRowData
 from imports.loader import (
     LineFailures,
+    NoteSink,
     absent,
     check_path,
     fallback,
@@ -23,6 +24,7 @@ from imports.loader import (
 
 logger = logging.getLogger(__name__)
 
+
 LOADER = "clj-tomcat"
 _WHITESPACE = re.compile(r"\s+")
 # Up to late January 2013 (clj 0.1.0) the valve wrote the hour with `hh`: 01-12, no AM/PM (snowplow#146).
@@ -33,7 +35,7 @@ _CV_070 = "cv=clj-0.7.0-"
 POST_ONLY = "operation must be POST if content type and/or body are provided"
 
 
-def clj_tomcat_line(line: str, warnings: list[str] | None = None) -> bytes | BadRowData | None:
+def clj_tomcat_line(line: str, warnings: NoteSink | None = None) -> bytes | BadRowData | None:
     """Return the line's CollectorPayload bytes or a bad row keeping the line (None: blank line).
 
     `warnings` collects a note per line whose time is ambiguous (the 0.1.0 `hh` clock)."""
@@ -58,7 +60,7 @@ def _matches(fields: list[str]) -> bool:
 
 
 def _payload(line: str, fields: list[str], content_type: str | None, body: str | None,
-             warnings: list[str] | None) -> bytes | BadRowData:
+             warnings: NoteSink | None) -> bytes | BadRowData:
     failures = LineFailures()
     timestamp = to_millis(fields[0], fields[1], failures)
     decoded_type = _decode_content_type(content_type, failures)

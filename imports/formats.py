@@ -12,6 +12,7 @@ from enrichment.badrows import BadRowData
 from imports.clj_tomcat import clj_tomcat_line
 from imports.cloudfront import cloudfront_line
 from imports.enriched_tsv import tsv_event
+from imports.loader import NoteSink
 from imports.sources import text_lines
 from imports.thrift_archives import thrift_records
 from warehouse.api import LoadableEvent
@@ -27,7 +28,7 @@ class ImportFormat:
 
     name: str
     records: Callable[[BinaryIO], Iterator[Any]]
-    decode: Callable[[Any, list[str]], Decoded]
+    decode: Callable[[Any, NoteSink], Decoded]
     description: str
 
 
@@ -35,7 +36,7 @@ def _lines(stream: BinaryIO) -> Iterator[str]:
     return (line for _, line in text_lines(stream))
 
 
-def _as_is(record: Any, notes: list[str]) -> Decoded:
+def _as_is(record: Any, notes: NoteSink) -> Decoded:
     return record
 
 

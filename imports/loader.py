@@ -7,6 +7,7 @@ import datetime as dt
 import ipaddress
 import re
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from collector.payload import ENCODING, SCHEMA, CollectorPayload, payload_serialize
 from enrichment.badrows import BadRowData, iso_timestamp
@@ -14,6 +15,12 @@ from enrichment.badrows import BadRowData, iso_timestamp
 _VENDOR_VERSION = re.compile(r"^/?[^/]+/[^/]+/?$")
 _DOUBLE_ENCODED = re.compile(r"%25([0-9A-Fa-f]{2})")
 EPOCH = dt.datetime(1970, 1, 1, tzinfo=dt.UTC)
+
+
+class NoteSink(Protocol):
+    """Where a decoder notes a value it took with a doubt (a list does)."""
+
+    def append(self, note: str) -> None: ...
 
 
 @dataclass

@@ -45,6 +45,20 @@ class ImportOptions:
 
 
 @dataclass
+class Notes:
+    """Notes on values taken with a doubt (ambiguous times): all counted, the first few kept to show."""
+
+    count: int = 0
+    samples: list[str] = field(default_factory=list)
+    keep: int = 20
+
+    def append(self, note: str) -> None:
+        self.count += 1
+        if len(self.samples) < self.keep:
+            self.samples.append(note)
+
+
+@dataclass
 class FileSummary:
     """One file's outcome. `error` is set when the file could not be read to its end; what was committed
     before stays, and a later run resumes after it."""
@@ -53,7 +67,7 @@ class FileSummary:
     identity: str = ""
     counts: BatchCounts = field(default_factory=BatchCounts)
     headers: int = 0
-    notes: list[str] = field(default_factory=list)
+    notes: Notes = field(default_factory=Notes)
     error: str | None = None
 
 
@@ -84,7 +98,7 @@ class ImportSummary:
             "bad_rows": totals.bad_rows,
             "duplicates_skipped": totals.duplicates_skipped,
             "dropped": totals.dropped,
-            "notes": sum(len(item.notes) for item in self.files),
+            "notes": sum(item.notes.count for item in self.files),
             "seconds": round(self.seconds, 3),
             "events_per_second": round(totals.events_loaded / self.seconds) if self.seconds else 0,
         }

@@ -157,14 +157,15 @@ def test_a_clojure_log_of_every_version_loads_get_and_post_lines(tmp_path):
              for number, version in enumerate(["0.1.0", "0.3.0", "0.5.0", "0.6.0", "0.7.0", "0.8.0", "2.1.3"])]
     lines.append(clj_line("2.1.3", "", method="POST", path="/com.snowplowanalytics.snowplow/tp2",
                           content_type="application%2Fjson%3B+charset%3DUTF-8", body=urlsafe_b64(body)))
+    lines.append(clj_line("0.1.0", page_view_query(_eid(50)), date="2013-01-20", time="03:00:00"))
     lines.append("garbage line")
     log = write_text(tmp_path / "_var_log_tomcat8_rotated_localhost_access_log.txt1426089661.gz", lines, True)
     summary = import_files([log], ImportOptions("clj-tomcat", batch_size=3)).as_dict()
-    assert (summary["events_loaded"], summary["bad_rows"]) == (8, 1)
+    assert (summary["events_loaded"], summary["bad_rows"], summary["notes"]) == (9, 1, 1)
     rows = fetch("SELECT event_id::text, v_collector, network_userid, useragent FROM atomic.events ORDER BY 1")
     assert [row[1] for row in rows] == ["clj-tomcat", "clj-tomcat", "clj-0.5.0-tom-0.2.0", "clj-0.6.0-tom-0.2.0",
                                         "clj-0.7.0-tom-0.2.0", "clj-0.8.0-tom-0.2.0", "clj-2.1.3-tom-0.2.0",
-                                        "clj-2.1.3-tom-0.2.0"]
+                                        "clj-tomcat", "clj-2.1.3-tom-0.2.0"]
     assert {row[2] for row in rows} == {"9a1c3e5f-2b4d-4f6a-8c0e-1d3f5a7b9c2e"}
     assert {row[3] for row in rows} == {"Mozilla/5.0 (X11; Linux x86_64) Firefox/64.0"}
 

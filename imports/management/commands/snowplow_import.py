@@ -45,8 +45,10 @@ class Command(BaseCommand):
         for item in summary.files:
             if item.error:
                 self.stderr.write(f"{item.path}: {item.error} (run again to resume)")
-            for note in item.notes[:5]:
+            for note in item.notes.samples[:5]:
                 self.stderr.write(f"{item.path}: {note}")
+            if item.notes.count > 5:
+                self.stderr.write(f"{item.path}: {item.notes.count - 5} more notes like these")
         self.stdout.write(json.dumps(summary.as_dict()))
 
 
