@@ -52,7 +52,7 @@ class Command(BaseCommand):
         self.stdout.write(json.dumps(summary.as_dict()))
 
 
-BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}] {postfix}"
+BAR_FORMAT = "{desc}: {percentage:3.0f}%|{bar}| {n_fmt}/{total_fmt} [{elapsed}<{remaining}]{postfix}"
 
 
 class ImportBar:
