@@ -211,6 +211,7 @@ INSTALLED_APPS = [
     "dashboards",
     "operations",
     "imports",
+    "privacy",  # last: its admin module wraps the other apps' admins to audit them
 ]
 
 MIDDLEWARE = [
@@ -222,6 +223,7 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "privacy.security.ContentSecurityPolicyMiddleware",
 ]
 # Collector paths never redirect to add a slash (a redirected POST loses its body).
 APPEND_SLASH = False
@@ -307,6 +309,26 @@ LOGGING = {
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
     "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
     "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "INFO")},
+}
+
+# --- Privacy --------------------------------------------------------------------------------------
+# Collector rate limits: requests per minute per client IP and per app id, per worker process (0: no limit).
+COLLECTOR_RATE_LIMIT_PER_IP = config.env_int("COLLECTOR_RATE_LIMIT_PER_IP", 0, minimum=0)
+COLLECTOR_RATE_LIMIT_PER_APP_ID = config.env_int("COLLECTOR_RATE_LIMIT_PER_APP_ID", 0, minimum=0)
+# Seconds a collector worker keeps the sites' privacy settings (cookieless sites, refused origins).
+COLLECTOR_SITE_POLICY_SECONDS = config.env_int("COLLECTOR_SITE_POLICY_SECONDS", 10, minimum=1)
+# Content-Security-Policy of Django pages; {nonce} is the per-request nonce (request.csp_nonce). Empty: none sent.
+PRIVACY_CSP = config.env_str("PRIVACY_CSP") or (
+    "default-src 'self'; script-src 'self' 'nonce-{nonce}'; style-src 'self' 'unsafe-inline'; "
+    "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
+    "form-action 'self'; frame-ancestors 'none'"
+)
+# HSTS is sent on HTTPS requests only (Django's SecurityMiddleware); set 0 to turn it off.
+SECURE_HSTS_SECONDS = config.env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
+SECURE_REFERRER_POLICY = "same-origin"
+CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
+    "privacy: per-site retention": {"task": "privacy.apply_site_retention", "schedule": 86400.0},
+    "privacy: forget old cookieless salts": {"task": "privacy.purge_salts", "schedule": 3600.0},
 }
 
 # --- Webhooks -------------------------------------------------------------------------------------
