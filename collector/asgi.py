@@ -1,8 +1,9 @@
 """The collector's hot path as a minimal ASGI application, mounted beside Django in the same process.
 
 `/i`, tp2 and the webhook paths pay for nothing they do not use: no middleware, sessions, ORM or templates.
-A tracking request is one visible list of steps (`track`): read the body, check the redirect target, read
-the cookies, resolve the network user id, build the CollectorPayload, store it (group commit, split or
+A tracking request is one visible list of steps (`track`): read the body, check the redirect target, apply
+the rate limits (429) and the site's privacy settings (refused origin: 403; cookieless: no cookie read or set),
+read the cookies, resolve the network user id, build the CollectorPayload, store it (group commit, split or
 size violation), answer. The answer is sent only after the sink write returned (DESIGN contract 2).
 """
 
@@ -13,7 +14,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 
-from collector import responses
+from collector import addresses, responses
 from collector.bodies import BadBody, BodyTooLarge, ClientGone, Receive, decode_content_encoding, read_body
 from collector.bounce import bounce_location, has_bounced
 from collector.conf import CollectorConfig, get_collector_config
@@ -27,11 +28,13 @@ from collector.cookies import (
 )
 from collector.cors import cors_headers, preflight_headers
 from collector.payload import CollectorPayload, payload_serialize
+from collector.ratelimit import TokenBuckets
 from collector.recording import CollectorRequest, build_payload, request_from_scope
 from collector.redirects import redirect_target
 from collector.responses import Headers, Response, Send
 from collector.routing import TP2, Route, build_route_table, match_route
 from collector.sinks import get_sink
+from collector.sites import SitePolicyCache, request_app_id, request_host
 from collector.splitting import fit_payload
 
 logger = logging.getLogger(__name__)
@@ -49,10 +52,26 @@ class CollectorApp:
     def __init__(self) -> None:
         self._config: CollectorConfig | None = None
         self._routes: dict[str, Route] | None = None
+        self._sites: SitePolicyCache | None = None
+        self._limits: tuple[TokenBuckets, TokenBuckets] | None = None
 
     def reset(self) -> None:
         """Forget the configuration read so far (tests change settings between requests)."""
-        self._config = self._routes = None
+        self._config = self._routes = self._sites = self._limits = None
+
+    @property
+    def sites(self) -> SitePolicyCache:
+        if self._sites is None:
+            self._sites = SitePolicyCache(self.config.site_policy_seconds)
+        return self._sites
+
+    @property
+    def limits(self) -> tuple[TokenBuckets, TokenBuckets]:
+        """Token buckets per client IP and per app id (ratelimit.py)."""
+        if self._limits is None:
+            self._limits = (TokenBuckets(self.config.rate_limit_per_ip),
+                            TokenBuckets(self.config.rate_limit_per_app_id))
+        return self._limits
 
     @property
     def config(self) -> CollectorConfig:
@@ -128,22 +147,41 @@ class CollectorApp:
             location = redirect_target(config, request.query)
             if location is None:
                 return responses.text(400, b"Invalid or disallowed redirect target", cors_headers(origin))
-        cookies = parse_cookie_header(request.by_name.get("cookie"))
         headers = cors_headers(origin)
+        app_id = request_app_id(request.query, body)
+        if not self.within_limits(request, app_id):
+            return responses.text(429, b"Too Many Requests", [*headers, (b"retry-after", b"1")])
+        site = (await self.sites.get()).find(app_id, request_host(origin, request.by_name.get("referer")))
+        if site is not None and site.refuse_other_origins and not site.allows_host(request_host(origin, None)):
+            return responses.text(403, b"Origin not allowed", headers)
+        cookieless = site is not None and site.cookieless
+        cookies = {} if cookieless else parse_cookie_header(request.by_name.get("cookie"))
         if is_do_not_track(config, cookies):
             return _answer(route, method, headers, location)
         anonymous = "sp-anonymous" in request.by_name
-        nuid, bounce = self.network_user_id(scope, request, route, cookies, anonymous)
+        nuid, bounce = self.network_user_id(scope, request, route, cookies, anonymous or cookieless)
         if bounce is not None:  # not recorded: the browser comes back with n3pc=true
             return responses.redirect(bounce, headers + set_cookie_headers(config, nuid, origin))
-        payload = build_payload(config, request, route.recorded_path, nuid, anonymous)
+        payload = build_payload(config, request, route.recorded_path, nuid, anonymous, cookieless)
         if route.recorded_path not in TRACKER_PATHS and await self.webhook_refused(request, route, payload):
             return responses.text(401, b"Unauthorized", headers)
         try:
             await self.store(payload)
         except SinkDown:
             return responses.text(503, b"Service Unavailable", headers)
+        if cookieless:  # the visitor id is a daily salted hash computed in enrichment (privacy.visitors)
+            return _answer(route, method, headers, location)
         return _answer(route, method, headers + self.cookie_headers(nuid, origin, anonymous, cookies), location)
+
+    def within_limits(self, request: CollectorRequest, app_id: str | None) -> bool:
+        """Take a token for the client IP and one for the app id; False when either is exhausted."""
+        per_ip, per_app = self.limits
+        if per_ip.capacity:
+            chain = addresses.forwarded_chain(self.config.trusted_proxies, request.peer,
+                                              request.by_name.get("x-forwarded-for"))
+            if not per_ip.allow(addresses.client_ip(chain, request.peer)):
+                return False
+        return not (per_app.capacity and app_id is not None and not per_app.allow(app_id))
 
     async def webhook_refused(self, request: CollectorRequest, route: Route, payload: CollectorPayload) -> bool:
         """True for a webhook whose signature fails its admin row's secret: not recorded, a bad row instead.

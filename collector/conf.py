@@ -49,6 +49,9 @@ class CollectorConfig:
     bounce_name: str
     bounce_fallback_nuid: str
     bounce_protocol_header: str
+    rate_limit_per_ip: int
+    rate_limit_per_app_id: int
+    site_policy_seconds: float
 
 
 def check_custom_paths(paths: dict[str, str]) -> dict[str, str]:
@@ -109,4 +112,7 @@ def get_collector_config() -> CollectorConfig:
         bounce_name=settings.COLLECTOR_COOKIE_BOUNCE_NAME,
         bounce_fallback_nuid=settings.COLLECTOR_COOKIE_BOUNCE_FALLBACK_NUID,
         bounce_protocol_header=settings.COLLECTOR_COOKIE_BOUNCE_PROTOCOL_HEADER.lower(),
+        rate_limit_per_ip=settings.COLLECTOR_RATE_LIMIT_PER_IP,
+        rate_limit_per_app_id=settings.COLLECTOR_RATE_LIMIT_PER_APP_ID,
+        site_policy_seconds=settings.COLLECTOR_SITE_POLICY_SECONDS,
     )

@@ -54,8 +54,11 @@ def request_from_scope(scope: dict[str, Any], body: bytes | None) -> CollectorRe
                             client[0] if client else None, body)
 
 
-def recorded_headers(request: CollectorRequest, anonymous: bool, chain: list[str] | None) -> list[str]:
+def recorded_headers(request: CollectorRequest, anonymous: bool, chain: list[str] | None,
+                     cookieless: bool = False) -> list[str]:
     """All request headers as `Name: value`, with Snowplow's quirks: Cookie rewritten, content type appended.
+
+    For a cookieless site the Cookie header is not recorded: its cookies are neither set nor read.
 
     From a trusted proxy, X-Forwarded-For keeps only the entries the proxies vouch for (see addresses).
     """
@@ -67,7 +70,7 @@ def recorded_headers(request: CollectorRequest, anonymous: bool, chain: list[str
             if name == "x-forwarded-for":
                 value = ", ".join(chain)
         elif name == "cookie":
-            if anonymous:
+            if anonymous or cookieless:
                 continue
             value = rfc6265_cookie_header(value)
         lines.append(f"{display_name(name)}: {value}")
@@ -100,7 +103,7 @@ def host_without_port(host: str | None) -> str | None:
 
 
 def build_payload(config: CollectorConfig, request: CollectorRequest, path: str, network_user_id: str,
-                  anonymous: bool) -> CollectorPayload:
+                  anonymous: bool, cookieless: bool = False) -> CollectorPayload:
     """The CollectorPayload for one request (field table in spec 4.1)."""
     by_name = request.by_name
     chain = addresses.forwarded_chain(config.trusted_proxies, request.peer, by_name.get("x-forwarded-for"))
@@ -116,7 +119,7 @@ def build_payload(config: CollectorConfig, request: CollectorRequest, path: str,
         path=path,
         querystring=request.query,
         body=request.body,
-        headers=recorded_headers(request, anonymous, chain),
+        headers=recorded_headers(request, anonymous, chain, cookieless),
         contentType=content_type.lower() if content_type and request.body is not None else None,
         hostname=host_without_port(by_name.get("host")),
         networkUserId=network_user_id,
