@@ -36,7 +36,6 @@ class ImportOptions:
     batch_size: int = DEFAULT_BATCH_SIZE
     dry_run: bool = False
     workers: int = 1
-    archive: bool = True
 
     def __post_init__(self) -> None:
         get_format(self.format)
@@ -97,7 +96,6 @@ class ImportSummary:
             "events_loaded": totals.events_loaded,
             "bad_rows": totals.bad_rows,
             "duplicates_skipped": totals.duplicates_skipped,
-            "dropped": totals.dropped,
             "notes": sum(item.notes.count for item in self.files),
             "seconds": round(self.seconds, 3),
             "events_per_second": round(totals.events_loaded / self.seconds) if self.seconds else 0,
@@ -167,7 +165,7 @@ def _batches_run(path: Path, options: ImportOptions, summary: FileSummary, progr
             if _watcher.changed():
                 iglu.clear_caches()
             with transaction.atomic():
-                counts = items_load(items, archive=options.archive)
+                counts = items_load(items)
             summary.counts.add(counts)
             if progress:
                 progress(counter.consumed - reported, counts)

@@ -58,7 +58,7 @@ def test_a_cloudfront_log_loads_its_events_and_keeps_malformed_lines_as_bad_rows
     assert summary | {"seconds": 0, "events_per_second": 0} == {
         "dry_run": False, "files": 1, "files_failed": 0, "lines_read": 12, "headers_skipped": 2,
         "already_imported": 0, "payloads": 8, "events_loaded": 8, "bad_rows": 2, "duplicates_skipped": 0,
-        "dropped": 0, "notes": 0, "seconds": 0, "events_per_second": 0}
+        "notes": 0, "seconds": 0, "events_per_second": 0}
     first = fetch("SELECT event_id::text, collector_tstamp::text, page_title, page_url, user_ipaddress, useragent, "
                   "v_collector, app_id FROM atomic.events ORDER BY event_id LIMIT 1")
     assert first == [(_eid(0), "2014-06-02 08:00:00", "Page 0", "https://www.example.com/shop/", "192.0.2.99",
@@ -96,11 +96,11 @@ def test_an_interrupted_import_resumed_equals_an_uninterrupted_one(tmp_path, mon
     real_load = running.items_load
     calls = []
 
-    def crash_on_third_batch(items, archive=True):
+    def crash_on_third_batch(items):
         calls.append(1)
         if len(calls) == 3:
             raise KeyboardInterrupt("operator pressed Ctrl-C")
-        return real_load(items, archive)
+        return real_load(items)
 
     monkeypatch.setattr(running, "items_load", crash_on_third_batch)
     with pytest.raises(KeyboardInterrupt):

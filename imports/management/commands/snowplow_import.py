@@ -29,14 +29,11 @@ class Command(BaseCommand):
         parser.add_argument("--workers", type=int, default=min(4, os.cpu_count() or 1),
                             help="processes importing files in parallel (default: up to 4)")
         parser.add_argument("--batch-size", type=int, default=DEFAULT_BATCH_SIZE, help="records per transaction")
-        parser.add_argument("--no-archive", action="store_true",
-                            help="do not keep imported CollectorPayloads in the raw archive (no later replay)")
 
     def handle(self, *args, **options):
         try:
             paths = list_files(options["locations"])
-            settings = ImportOptions(options["format"], options["batch_size"], options["dry_run"],
-                                     options["workers"], not options["no_archive"])
+            settings = ImportOptions(options["format"], options["batch_size"], options["dry_run"], options["workers"])
         except (FileNotFoundError, KeyError, ValueError) as error:
             raise CommandError(str(error)) from error
         total = sum(path.stat().st_size for path in paths)
