@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import unquote
 
 from enrichment.badrows import BadRowData
@@ -61,6 +62,7 @@ def _payload(line: str, fields: list[str]) -> bytes | BadRowData:
     )
 
 
+@lru_cache(maxsize=4096)  # a log holds few distinct user agents
 def useragent_decode(raw: str) -> str | None:
     """Percent-decode the logged UA after the `%25` fix-up, keeping a literal `+` (old enrich made it a space)."""
     value = absent(raw)

@@ -36,19 +36,18 @@ class BatchCounts:
 
 
 def items_load(items: Sequence[Item]) -> BatchCounts:
-    """Process and load `items` in the caller's transaction; ids already loaded are skipped."""
+    """Process and load `items` in the caller's transaction; ids already loaded are skipped (for CollectorPayloads
+    by `payloads_load` itself, so each batch asks the manifest once per kind)."""
     counts = BatchCounts(records=len(items))
-    done = loaded_payload_ids([payload_id for payload_id, _ in items])
+    payloads = [ClaimedPayload(payload_id, value) for payload_id, value in items if isinstance(value, bytes)]
+    direct = [(payload_id, value) for payload_id, value in items if not isinstance(value, bytes)]
+    done = loaded_payload_ids([payload_id for payload_id, _ in direct]) if direct else set()
     counts.already_imported = len(done)
-    payloads: list[ClaimedPayload] = []
     events: list[LoadableEvent] = []
     bad: list[BadRowData] = []
     direct_ids: list[str] = []
-    for payload_id, value in items:
+    for payload_id, value in direct:
         if payload_id in done:
-            continue
-        if isinstance(value, bytes):
-            payloads.append(ClaimedPayload(payload_id, value))
             continue
         direct_ids.append(payload_id)
         if isinstance(value, BadRowData):
@@ -58,6 +57,7 @@ def items_load(items: Sequence[Item]) -> BatchCounts:
     with transaction.atomic(savepoint=False):
         if payloads:
             drained = payloads_load(payloads)
+            counts.already_imported += drained.skipped
             counts.payloads = drained.payloads - drained.skipped
             counts.events_loaded += drained.good
             counts.duplicates_skipped += drained.duplicates
