@@ -42,6 +42,7 @@ ORDER: tuple[str, ...] = (
     "javascript_script_config",
     "sql_query_enrichment_config",
     "api_request_enrichment_config",
+    "builtin:site_privacy",  # privacy app: per-site settings, with the whole address, before anon_ip masks it
     "anon_ip",
     "pii_enrichment_config",
 )
@@ -79,7 +80,9 @@ class Pipeline:
 
 def build_steps(enrichments: list[tuple[str, Enrichment]]) -> list[tuple[str, Step]]:
     """Interleave enrichments with the built-in steps in ORDER; repeatable ones keep their given order."""
-    builtin = dict(BUILTIN_PHASE_2)
+    from privacy.api import site_privacy_step
+
+    builtin = {**dict(BUILTIN_PHASE_2), "site_privacy": site_privacy_step}
     by_name: dict[str, list[Enrichment]] = {}
     for name, enrichment in enrichments:
         by_name.setdefault(name, []).append(enrichment)

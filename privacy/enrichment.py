@@ -18,27 +18,24 @@ from privacy import consent
 from privacy.policies import SitePolicy, list_site_policies
 from privacy.visitors import get_visitor_id
 
-REFRESH_SECONDS = 2.0
-_cache: dict[str, Any] = {"version": None, "checked": 0.0, "policies": {}}
+# Sites are created and edited without bumping the configuration version, so the policies are simply re-read
+# every few seconds (two small queries per worker); a new site is anonymised from its first events on.
+REFRESH_SECONDS = 5.0
+_cache: dict[str, Any] = {"checked": None, "policies": {}}
 
 
 def get_policies() -> dict[str, SitePolicy]:
-    """Policies by app id, re-read when the configuration version moved (checked every REFRESH_SECONDS)."""
+    """Policies by app id, re-read every REFRESH_SECONDS."""
     now = time.monotonic()
-    if now - _cache["checked"] >= REFRESH_SECONDS:
-        from enrichment.api import config_version_get
-
-        version = config_version_get()
-        if version != _cache["version"]:
-            _cache["policies"] = list_site_policies()
-            _cache["version"] = version
+    if _cache["checked"] is None or now - _cache["checked"] >= REFRESH_SECONDS:
+        _cache["policies"] = list_site_policies()
         _cache["checked"] = now
     return _cache["policies"]
 
 
 def forget_policies() -> None:
     """Tests and forked processes: read the settings again at the next event."""
-    _cache.update(version=None, checked=0.0, policies={})
+    _cache.update(checked=None, policies={})
 
 
 def site_privacy_step(ctx: Any) -> None:

@@ -100,7 +100,7 @@ def test_the_pipeline_runs_builtin_steps_and_enrichments_in_snowplows_order_with
     names = [name for name, _ in get_pipeline()]
     assert names == ["collector_version", "page_uri", "derived_tstamp", "ua_parser_config", "referer_uri",
                      "referer_parser", "campaign_attribution", "cross_domain", "event_fingerprint_config",
-                     "ip_lookups", "schema_fields"]
+                     "ip_lookups", "schema_fields", "site_privacy"]
 
 
 def test_workers_rebuild_the_pipeline_when_the_configuration_version_moves():

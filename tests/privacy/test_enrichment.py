@@ -122,3 +122,22 @@ def test_salts_older_than_yesterday_are_forgotten(make_site):
         DailySalt.objects.create(day=dt.date(2026, 12, day), salt=b"x" * 32)
     assert salts_purge(today=dt.date(2026, 12, 3)) == 1
     assert sorted(DailySalt.objects.values_list("day__day", flat=True)) == [2, 3]
+
+
+def test_the_workers_pipeline_runs_the_site_step_before_anon_ip_and_applies_saved_settings(make_site):
+    from enrichment.config import get_pipeline, reset_pipeline
+    from privacy.models import SitePrivacy
+    from privacy.policies import site_privacy_save
+
+    site = make_site("shop")
+    reset_pipeline()
+    names = [name for name, _ in get_pipeline()]
+    assert names.index("site_privacy") > names.index("schema_fields")
+    payload = collector_payload("/i", {"e": "pv", "p": "web", "tv": "t", "aid": "shop"})
+    assert process_payload(payload, get_pipeline()).good[0].event["user_ipaddress"] == "198.51.100.x"
+    site_privacy_save(SitePrivacy(site=site, anonymise_ip=False), None)
+    from privacy.enrichment import forget_policies
+
+    forget_policies()  # skips the five-second wait between reads
+    assert process_payload(payload, get_pipeline()).good[0].event["user_ipaddress"] == "198.51.100.7"
+    reset_pipeline()
