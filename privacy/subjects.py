@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -99,10 +100,21 @@ def subject_delete(identifier: str, value: str, actor: Any) -> dict[str, Any]:
     return report
 
 
+JSON_TYPE_OIDS = frozenset({114, 3802})  # json, jsonb: Django's cursor hands them over as text
+
+
 def _select(cursor, sql: str, params: list[Any]) -> list[dict[str, Any]]:
     cursor.execute(sql, params)
     names = [column.name for column in cursor.description]
-    return [dict(zip(names, row, strict=True)) for row in cursor.fetchall()]
+    decode = {column.name for column in cursor.description if column.type_code in JSON_TYPE_OIDS}
+    rows = []
+    for row in cursor.fetchall():
+        item = dict(zip(names, row, strict=True))
+        for name in decode:
+            if isinstance(item[name], str):
+                item[name] = json.loads(item[name])
+        rows.append(item)
+    return rows
 
 
 def _entities(cursor, event_ids: list[Any]) -> dict[str, list[dict[str, Any]]]:
