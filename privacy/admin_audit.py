@@ -65,6 +65,11 @@ class AuditedAdminMixin:
             audit_record(request.user, action_name(obj, "delete"), obj, site=site_of(obj), before=snapshot(obj))
         super().delete_queryset(request, queryset)
 
+    def get_actions(self, request: HttpRequest) -> dict[str, Any]:
+        actions = super().get_actions(request)
+        return {name: (func if name == "delete_selected" else audited_action(func, name), name, description)
+                for name, (func, _name, description) in actions.items()}
+
     def save_formset(self, request: HttpRequest, form: Any, formset: Any, change: bool) -> None:
         befores = {f.instance.pk: snapshot(_stored(f.instance)) for f in formset.forms
                    if f.instance.pk is not None}
@@ -77,6 +82,22 @@ class AuditedAdminMixin:
         for obj, before in doomed:
             audit_record(request.user, action_name(obj, "delete"), obj, site=site_of(obj), before=before,
                          object_id=str(before["id"]) if before and "id" in before else "")
+
+
+def audited_action(func: Any, name: str) -> Any:
+    """Wrap an admin action (such as `revoke`) so each object it changed gets an audit row `<family>.<name>`."""
+
+    def run(modeladmin: Any, request: HttpRequest, queryset: models.QuerySet) -> Any:
+        befores = {obj.pk: snapshot(obj) for obj in queryset}
+        result = func(modeladmin, request, queryset)
+        for obj in queryset.model._default_manager.filter(pk__in=list(befores)):
+            before, after = changed_only(befores[obj.pk], snapshot(obj))
+            if after:
+                family = action_name(obj, name).partition(".")[0]
+                audit_record(request.user, f"{family}.{name}", obj, site=site_of(obj), before=before, after=after)
+        return result
+
+    return run
 
 
 def audit_admin_site(site: admin.AdminSite, skip: frozenset[str]) -> None:

@@ -39,6 +39,8 @@ def snapshot(instance: models.Model | None) -> dict[str, Any] | None:
         return None
     data = {}
     for field in instance._meta.concrete_fields:
+        if getattr(field, "auto_now", False):  # bookkeeping that changes on every save, not a change anyone made
+            continue
         value = getattr(instance, field.attname)
         data[field.attname] = "<hidden>" if field.name in SECRET_FIELDS and value else json_safe(value)
     return data
