@@ -1,0 +1,59 @@
+"""Security of the product's own pages: headers, and tokens that stop working once revoked."""
+
+from __future__ import annotations
+
+import pytest
+from django.contrib.auth.models import User
+
+from dashboards.tokens import token_create
+
+pytestmark = pytest.mark.django_db
+
+
+def test_django_pages_carry_csp_nosniff_frame_and_referrer_headers(client):
+    response = client.get("/accounts/login/")
+    csp = response["Content-Security-Policy"]
+    assert "script-src 'self' 'nonce-" in csp and "frame-ancestors 'none'" in csp and "object-src 'none'" in csp
+    assert response["X-Content-Type-Options"] == "nosniff"
+    assert response["X-Frame-Options"] == "DENY"
+    assert response["Referrer-Policy"] == "same-origin"
+    assert "Strict-Transport-Security" not in response  # plain HTTP: no HSTS
+
+
+def test_each_response_gets_a_fresh_nonce(client):
+    first, second = (client.get("/accounts/login/")["Content-Security-Policy"] for _ in range(2))
+    assert first != second
+
+
+def test_hsts_is_sent_over_https(client):
+    response = client.get("/accounts/login/", secure=True)
+    assert response["Strict-Transport-Security"] == "max-age=31536000"
+
+
+def test_the_collector_answers_without_django_headers():
+    from tests.collector.support import call
+
+    answer = call("GET", "/health")
+    assert answer.status == 200 and answer.header("content-security-policy") is None
+
+
+def test_the_site_setup_page_script_runs_under_the_policy(client):
+    from dashboards.models import Site
+
+    site = Site.objects.create(name="Shop", slug="shop", app_ids=["shop"])
+    client.force_login(User.objects.create_superuser("root", "r@example.com", "pw-Root-2026"))
+    response = client.get(f"/admin/dashboards/site/{site.pk}/setup/")
+    nonce = response["Content-Security-Policy"].split("'nonce-")[1].split("'")[0]
+    assert f'<script nonce="{nonce}">' in response.content.decode()
+
+
+def test_a_revoked_api_token_is_refused_by_the_api(client):
+    from django.utils import timezone
+
+    user = User.objects.create_superuser("root", "r@example.com", "pw-Root-2026")
+    token, secret = token_create("ci", ["api"], user=user)
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get("/api/v1/sites/", **headers).status_code == 200
+    token.revoked_at = timezone.now()
+    token.save()
+    assert client.get("/api/v1/sites/", **headers).status_code in (401, 403)
