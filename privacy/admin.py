@@ -35,8 +35,9 @@ class SitePrivacyAdmin(admin.ModelAdmin):
         (None, {"fields": ["site"]}),
         ("IP address and visitors", {"fields": ["anonymise_ip", "anon_octets", "anon_segments", "cookieless",
                                                 "respect_dnt"]}),
+        ("Personal data in events", {"fields": ["redact_emails_in_urls", "pseudonymise_user_id"]}),
         ("Traffic hygiene", {"fields": ["allowed_origins", "origin_policy", "internal_networks",
-                                        "internal_policy"]}),
+                                        "internal_policy", "exclude_referrer_spam", "spam_domains"]}),
         ("Consent", {"fields": ["withdrawn_consent"]}),
         ("Retention", {"fields": ["events_retention_days", "bad_rows_retention_days"]}),
     ]

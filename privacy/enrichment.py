@@ -1,9 +1,10 @@
 """The enrichment step applying each site's privacy settings, run just before the `anon_ip` enrichment.
 
 It sees the event after IP lookups (which need the whole address) and before any masking, so in order it:
-drops do-not-track events, drops or tags internal traffic, drops or tags disallowed origins, records consent
-changes and drops later events of visitors who withdrew (per setting), replaces the visitor ids by the cookieless
-hash, and finally masks the IP address. Events of an app id that belongs to no site are left untouched.
+drops do-not-track events, drops or tags internal traffic, drops or tags disallowed origins, drops referrer spam,
+replaces the visitor ids by the cookieless hash, records consent changes and drops later events of visitors who
+withdrew (per setting), applies the PII presets, and finally masks the IP address. Events of an app id that
+belongs to no site are left untouched.
 """
 
 from __future__ import annotations
@@ -15,7 +16,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from privacy import consent
+from privacy.pii import emails_redact, user_id_pseudonymise
 from privacy.policies import SitePolicy, list_site_policies
+from privacy.referrer_spam import is_spam_host
 from privacy.visitors import get_visitor_id
 
 # Sites are created and edited without bumping the configuration version, so the policies are simply re-read
@@ -58,6 +61,9 @@ def site_privacy_step(ctx: Any) -> None:
             ctx.dropped = True
             return
         _tag(event, "disallowed_origin")
+    if policy.exclude_referrer_spam and is_spam_host(event.get("refr_urlhost"), policy.spam_domains):
+        ctx.dropped = True
+        return
     if policy.cookieless:
         visitor = get_visitor_id(event["collector_tstamp"], policy.site_id, event.get("user_ipaddress"),
                                  event.get("useragent"))
@@ -65,6 +71,10 @@ def site_privacy_step(ctx: Any) -> None:
     if consent.consent_apply(policy, event, _when(event)):
         ctx.dropped = True
         return
+    if policy.redact_emails:
+        emails_redact(event)
+    if policy.pseudonymise_user_id:
+        user_id_pseudonymise(event)
     if policy.anonymise_ip and event.get("user_ipaddress"):
         from enrichment.enrichments.anon_ip import anonymise
 

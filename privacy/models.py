@@ -51,6 +51,14 @@ class SitePrivacy(models.Model):
     origin_policy = models.CharField(max_length=10, choices=ORIGIN_POLICIES, default=KEEP)
     internal_networks = models.JSONField(default=list, blank=True, validators=[check_networks])
     internal_policy = models.CharField(max_length=10, choices=INTERNAL_POLICIES, default=DROP)
+    exclude_referrer_spam = models.BooleanField(default=True, help_text=(
+        "Drop events whose referrer is on the maintained referrer-spam list or on the site's own list below."))
+    spam_domains = models.JSONField(default=list, blank=True, validators=[check_hosts],
+                                    help_text="More referrer-spam hosts (subdomains included).")
+    redact_emails_in_urls = models.BooleanField(default=True, help_text=(
+        "Replace email addresses in page and referrer URLs by [email] (a common leak of personal data)."))
+    pseudonymise_user_id = models.BooleanField(default=False, help_text=(
+        "Store user_id as a salted SHA-256 (PRIVACY_PII_SALT), stable across days so users still stitch."))
     withdrawn_consent = models.CharField(max_length=10, choices=CONSENT_POLICIES, default=DROP)
     events_retention_days = models.PositiveIntegerField(default=0, help_text="0: the installation's setting.")
     bad_rows_retention_days = models.PositiveIntegerField(default=0, help_text="0: the installation's setting.")

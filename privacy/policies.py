@@ -34,6 +34,10 @@ class SitePolicy:
     internal_networks: tuple[Network, ...]
     internal_policy: str
     drop_withdrawn: bool
+    exclude_referrer_spam: bool = True
+    spam_domains: frozenset[str] = frozenset()
+    redact_emails: bool = True
+    pseudonymise_user_id: bool = False
 
     def allows_host(self, host: str | None) -> bool:
         """True for a site domain, an allowed origin, or a subdomain of one."""
@@ -68,6 +72,9 @@ def build_policy(site: Site, row: SitePrivacy) -> SitePolicy:
         hosts=frozenset(hosts), origin_policy=row.origin_policy,
         internal_networks=tuple(ipaddress.ip_network(n, strict=False) for n in row.internal_networks),
         internal_policy=row.internal_policy, drop_withdrawn=row.withdrawn_consent == SitePrivacy.DROP,
+        exclude_referrer_spam=row.exclude_referrer_spam,
+        spam_domains=frozenset(h.lower().lstrip(".") for h in row.spam_domains if h),
+        redact_emails=row.redact_emails_in_urls, pseudonymise_user_id=row.pseudonymise_user_id,
     )
 
 

@@ -17,3 +17,11 @@ def apply_site_retention() -> dict[str, dict[str, int]]:
 @shared_task(name="privacy.purge_salts")
 def purge_salts() -> int:
     return salts_purge()
+
+
+@shared_task(name="privacy.update_referrer_spam_list")
+def update_referrer_spam_list() -> int:
+    """Weekly; a failed download is logged by Celery and leaves the old list in place."""
+    from privacy.referrer_spam import spam_list_update
+
+    return spam_list_update()

@@ -6,6 +6,7 @@ PostgreSQL table, Celery uses kombu's filesystem transport and the cache is Djan
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 
@@ -326,9 +327,17 @@ PRIVACY_CSP = config.env_str("PRIVACY_CSP") or (
 # HSTS is sent on HTTPS requests only (Django's SecurityMiddleware); set 0 to turn it off.
 SECURE_HSTS_SECONDS = config.env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
 SECURE_REFERRER_POLICY = "same-origin"
+# Referrer-spam hosts: a maintained community list, downloaded weekly to var/ (never committed).
+PRIVACY_REFERRER_SPAM_URL = config.env_str("PRIVACY_REFERRER_SPAM_URL") or (
+    "https://raw.githubusercontent.com/matomo-org/referrer-spam-list/master/spammers.txt"
+)
+PRIVACY_REFERRER_SPAM_FILE = config.env_str("PRIVACY_REFERRER_SPAM_FILE") or str(VAR_DIR / "referrer-spam.txt")
+# Salt of the per-site "pseudonymise user_id" preset; changing it changes every pseudonym from then on.
+PRIVACY_PII_SALT = config.env_str("PRIVACY_PII_SALT") or hashlib.sha256(f"pii:{SECRET_KEY}".encode()).hexdigest()
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {
     "privacy: per-site retention": {"task": "privacy.apply_site_retention", "schedule": 86400.0},
     "privacy: forget old cookieless salts": {"task": "privacy.purge_salts", "schedule": 3600.0},
+    "privacy: referrer-spam list": {"task": "privacy.update_referrer_spam_list", "schedule": 7 * 86400.0},
 }
 
 # --- Webhooks -------------------------------------------------------------------------------------

@@ -11,18 +11,18 @@ from dashboards.models import Site
 from privacy.consent import forget_withdrawals
 from privacy.enrichment import forget_policies
 from privacy.models import SitePrivacy
+from privacy.referrer_spam import forget_spam_hosts
 from privacy.visitors import forget_cached_salts
 
 
 @pytest.fixture(autouse=True)
-def fresh_privacy_caches() -> Iterator[None]:
-    forget_policies()
-    forget_withdrawals()
-    forget_cached_salts()
+def fresh_privacy_caches(settings, tmp_path) -> Iterator[None]:
+    settings.PRIVACY_REFERRER_SPAM_FILE = str(tmp_path / "referrer-spam.txt")
+    for forget in (forget_policies, forget_withdrawals, forget_cached_salts, forget_spam_hosts):
+        forget()
     yield
-    forget_policies()
-    forget_withdrawals()
-    forget_cached_salts()
+    for forget in (forget_policies, forget_withdrawals, forget_cached_salts, forget_spam_hosts):
+        forget()
 
 
 @pytest.fixture
