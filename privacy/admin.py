@@ -99,11 +99,15 @@ class SitePrivacyAdmin(admin.ModelAdmin):
 
     def retention_view(self, request: HttpRequest) -> HttpResponse:
         """What the next retention run deletes, site by site."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         context = {**self._context(request, "Retention: what will be deleted next"),
                    "plans": get_retention_preview()}
         return TemplateResponse(request, "privacy/retention.html", context)
 
     def consent_view(self, request: HttpRequest, site_id: int) -> HttpResponse:
+        if not self.has_view_permission(request):
+            raise PermissionDenied
         site = get_object_or_404(Site, pk=site_id)
         context = {**self._context(request, f"Consent on {site.name}"), "site": site,
                    "summary": get_consent_summary(site)}
