@@ -28,7 +28,7 @@ from collector.cookies import (
 )
 from collector.cors import cors_headers, preflight_headers
 from collector.payload import CollectorPayload, payload_serialize
-from collector.ratelimit import TokenBuckets
+from collector.ratelimit import RedisWindows, TokenBuckets
 from collector.recording import CollectorRequest, build_payload, request_from_scope
 from collector.redirects import redirect_target
 from collector.responses import Headers, Response, Send
@@ -54,10 +54,11 @@ class CollectorApp:
         self._routes: dict[str, Route] | None = None
         self._sites: SitePolicyCache | None = None
         self._limits: tuple[TokenBuckets, TokenBuckets] | None = None
+        self._shared_limits: RedisWindows | None = None
 
     def reset(self) -> None:
         """Forget the configuration read so far (tests change settings between requests)."""
-        self._config = self._routes = self._sites = self._limits = None
+        self._config = self._routes = self._sites = self._limits = self._shared_limits = None
 
     @property
     def sites(self) -> SitePolicyCache:
@@ -149,7 +150,7 @@ class CollectorApp:
                 return responses.text(400, b"Invalid or disallowed redirect target", cors_headers(origin))
         headers = cors_headers(origin)
         app_id = request_app_id(request.query, body)
-        if not self.within_limits(request, app_id):
+        if not await self.within_limits(request, app_id):
             return responses.text(429, b"Too Many Requests", [*headers, (b"retry-after", b"1")])
         site = (await self.sites.get()).find(app_id, request_host(origin, request.by_name.get("referer")))
         if site is not None and site.refuse_other_origins and not site.allows_host(request_host(origin, None)):
@@ -173,14 +174,26 @@ class CollectorApp:
             return _answer(route, method, headers, location)
         return _answer(route, method, headers + self.cookie_headers(nuid, origin, anonymous, cookies), location)
 
-    def within_limits(self, request: CollectorRequest, app_id: str | None) -> bool:
+    async def within_limits(self, request: CollectorRequest, app_id: str | None) -> bool:
         """Take a token for the client IP and one for the app id; False when either is exhausted."""
-        per_ip, per_app = self.limits
-        if per_ip.capacity:
-            chain = addresses.forwarded_chain(self.config.trusted_proxies, request.peer,
+        config = self.config
+        if not (config.rate_limit_per_ip or config.rate_limit_per_app_id):
+            return True
+        client = None
+        if config.rate_limit_per_ip:
+            chain = addresses.forwarded_chain(config.trusted_proxies, request.peer,
                                               request.by_name.get("x-forwarded-for"))
-            if not per_ip.allow(addresses.client_ip(chain, request.peer)):
-                return False
+            client = addresses.client_ip(chain, request.peer)
+        if config.rate_limit_redis_url:
+            if self._shared_limits is None:
+                self._shared_limits = RedisWindows(config.rate_limit_redis_url)
+            limits = [(f"ip:{client}", config.rate_limit_per_ip)] if client else []
+            if config.rate_limit_per_app_id and app_id is not None:
+                limits.append((f"aid:{app_id}", config.rate_limit_per_app_id))
+            return not limits or await self._shared_limits.allow(limits)
+        per_ip, per_app = self.limits
+        if client is not None and not per_ip.allow(client):
+            return False
         return not (per_app.capacity and app_id is not None and not per_app.allow(app_id))
 
     async def webhook_refused(self, request: CollectorRequest, route: Route, payload: CollectorPayload) -> bool:

@@ -51,6 +51,7 @@ class CollectorConfig:
     bounce_protocol_header: str
     rate_limit_per_ip: int
     rate_limit_per_app_id: int
+    rate_limit_redis_url: str
     site_policy_seconds: float
 
 
@@ -114,5 +115,6 @@ def get_collector_config() -> CollectorConfig:
         bounce_protocol_header=settings.COLLECTOR_COOKIE_BOUNCE_PROTOCOL_HEADER.lower(),
         rate_limit_per_ip=settings.COLLECTOR_RATE_LIMIT_PER_IP,
         rate_limit_per_app_id=settings.COLLECTOR_RATE_LIMIT_PER_APP_ID,
+        rate_limit_redis_url=settings.REDIS_URL if settings.COLLECTOR_RATE_LIMIT_REDIS else "",
         site_policy_seconds=settings.COLLECTOR_SITE_POLICY_SECONDS,
     )

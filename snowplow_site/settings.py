@@ -316,6 +316,10 @@ LOGGING = {
 # Collector rate limits: requests per minute per client IP and per app id, per worker process (0: no limit).
 COLLECTOR_RATE_LIMIT_PER_IP = config.env_int("COLLECTOR_RATE_LIMIT_PER_IP", 0, minimum=0)
 COLLECTOR_RATE_LIMIT_PER_APP_ID = config.env_int("COLLECTOR_RATE_LIMIT_PER_APP_ID", 0, minimum=0)
+# Count the limits in Redis (REDIS_URL), shared by all workers and machines: one round trip per request.
+COLLECTOR_RATE_LIMIT_REDIS = config.env_bool("COLLECTOR_RATE_LIMIT_REDIS", False)
+if COLLECTOR_RATE_LIMIT_REDIS and not REDIS_URL:
+    raise ImproperlyConfigured("Set REDIS_URL when COLLECTOR_RATE_LIMIT_REDIS is on.")
 # Seconds a collector worker keeps the sites' privacy settings (cookieless sites, refused origins).
 COLLECTOR_SITE_POLICY_SECONDS = config.env_int("COLLECTOR_SITE_POLICY_SECONDS", 10, minimum=1)
 # Content-Security-Policy of Django pages; {nonce} is the per-request nonce (request.csp_nonce). Empty: none sent.

@@ -130,3 +130,35 @@ def test_the_site_of_a_request_is_found_by_app_id_then_by_origin_host_or_a_paren
     assert request_app_id(b"", POST_BODY) == "shop"
     assert request_host("https://a.example https://b.example", None) == "a.example"
     assert request_host(None, "https://shop.example/page") == "shop.example"
+
+
+@pytest.fixture
+def shared_limits(configure, settings) -> Iterator[None]:
+    import os
+
+    import redis
+
+    settings.REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/7")
+    client = redis.Redis.from_url(settings.REDIS_URL)
+    for key in client.scan_iter("spdj:ratelimit:*"):
+        client.delete(key)
+    yield
+    for key in client.scan_iter("spdj:ratelimit:*"):
+        client.delete(key)
+    client.close()
+
+
+def test_with_redis_the_limit_is_shared_by_all_workers(configure, sink, shared_limits):
+    from snowplow_site.asgi import collector_application
+
+    configure(RATE_LIMIT_PER_IP=2, RATE_LIMIT_REDIS=True)
+    assert [pixel("app").status for _ in range(2)] == [200, 200]
+    collector_application.reset()  # as if another worker process answered the next request
+    assert pixel("app").status == 429
+    assert len(sink.records) == 2
+
+
+def test_when_redis_cannot_be_reached_the_limiter_lets_requests_through(configure, sink, settings):
+    settings.REDIS_URL = "redis://127.0.0.1:1/0"
+    configure(RATE_LIMIT_PER_IP=1, RATE_LIMIT_REDIS=True)
+    assert [pixel("app").status for _ in range(3)] == [200, 200, 200]
