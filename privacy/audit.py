@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import datetime as dt
 import decimal
+import hashlib
+import re
 import uuid
 from typing import Any
 
@@ -15,7 +17,10 @@ from django.db import models
 
 from privacy.models import AuditEntry
 
-SECRET_FIELDS = frozenset({"password", "password_hash", "key_hash", "secret", "salt", "token"})
+# Field names and JSON keys whose values are secrets (signing_secret, key_hash, apiKey, password, licenseKey, an
+# Iglu API key's `key`...): the audit log says that they changed, never what they are.
+SECRET_NAME = re.compile(r"secret|passw|token|key_hash|salt|api_?key|license_?key|^key$", re.IGNORECASE)
+HIDDEN = "<hidden>"
 
 
 def json_safe(value: Any) -> Any:
@@ -42,8 +47,26 @@ def snapshot(instance: models.Model | None) -> dict[str, Any] | None:
         if getattr(field, "auto_now", False):  # bookkeeping that changes on every save, not a change anyone made
             continue
         value = getattr(instance, field.attname)
-        data[field.attname] = "<hidden>" if field.name in SECRET_FIELDS and value else json_safe(value)
+        data[field.attname] = HIDDEN if SECRET_NAME.search(field.name) and value else mask_secrets(json_safe(value))
     return data
+
+
+def mask_secrets(value: Any) -> Any:
+    """Hide the values of secret-looking keys anywhere inside JSON (enrichment configurations hold API keys)."""
+    if isinstance(value, dict):
+        return {k: HIDDEN if SECRET_NAME.search(k) and v else mask_secrets(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [mask_secrets(v) for v in value]
+    return value
+
+
+def object_identity(target: models.Model, object_id: str) -> tuple[str, str]:
+    """The id and text shown for an object; a model whose primary key is itself a secret gets a digest."""
+    pk = target._meta.pk
+    if SECRET_NAME.search(pk.name):
+        digest = "sha256:" + hashlib.sha256(str(target.pk).encode()).hexdigest()[:16]
+        return digest, f"{target._meta.verbose_name} {digest}"
+    return str(target.pk if target.pk is not None else object_id), str(target)[:200]
 
 
 def changed_only(before: dict[str, Any] | None, after: dict[str, Any] | None) -> tuple[dict | None, dict | None]:
@@ -59,12 +82,13 @@ def audit_record(actor: Any, action: str, target: models.Model | str, *, site: A
                  object_id: str = "") -> AuditEntry:
     """Write one audit row. `actor` is a user or None (a Celery task or command is named `system`)."""
     if isinstance(target, models.Model):
-        object_type, object_id, object_repr = target._meta.label, str(target.pk or object_id), str(target)[:200]
+        object_type = target._meta.label
+        object_id, object_repr = object_identity(target, object_id)
     else:
         object_type, object_repr = target, ""
     user = actor if getattr(actor, "is_authenticated", False) else None
     return AuditEntry.objects.create(
         actor=user, actor_name=user.get_username() if user else "system", action=action,
         object_type=object_type, object_id=str(object_id)[:100], object_repr=object_repr, site=site,
-        before=json_safe(before), after=json_safe(after),
+        before=mask_secrets(json_safe(before)), after=mask_secrets(json_safe(after)),
     )

@@ -95,3 +95,18 @@ def test_the_audit_log_is_visible_and_filterable_but_cannot_be_added_changed_or_
     assert admin_client.post(f"/admin/privacy/auditentry/{entry.pk}/change/", {"action": "x"}).status_code == 403
     assert admin_client.post(f"/admin/privacy/auditentry/{entry.pk}/delete/", {"post": "yes"}).status_code == 403
     assert AuditEntry.objects.get().action == "config.change"
+
+
+def test_secrets_are_never_written_to_the_audit_log(admin_user):
+    from iglu.models import ApiKey
+    from privacy.audit import snapshot
+
+    key = ApiKey.objects.create(vendor_prefix="com.acme")
+    entry = audit_record(admin_user, "permission.create", key, after=snapshot(key))
+    assert str(key.key) not in str([entry.object_id, entry.object_repr, entry.before, entry.after])
+    assert entry.object_id.startswith("sha256:")
+    config = {"schema": "x", "data": {"parameters": {"apiKey": "s3cret", "cacheSize": 10,
+                                                     "database": {"postgresql": {"password": "pw", "host": "db"}}}}}
+    masked = audit_record(admin_user, "config.change", "enrichment", after=config).after
+    assert masked["data"]["parameters"] == {"apiKey": "<hidden>", "cacheSize": 10,
+                                            "database": {"postgresql": {"password": "<hidden>", "host": "db"}}}
