@@ -57,3 +57,15 @@ def test_a_revoked_api_token_is_refused_by_the_api(client):
     token.revoked_at = timezone.now()
     token.save()
     assert client.get("/api/v1/sites/", **headers).status_code in (401, 403)
+
+
+def test_a_revoked_micro_token_is_refused(client, settings):
+    from django.utils import timezone
+
+    settings.MICRO_ENABLED = True
+    token, secret = token_create("tests", ["micro"])
+    headers = {"HTTP_AUTHORIZATION": f"Bearer {secret}"}
+    assert client.get("/micro/all", **headers).status_code == 200
+    token.revoked_at = timezone.now()
+    token.save()
+    assert client.get("/micro/all", **headers).status_code in (401, 403)
