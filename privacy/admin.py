@@ -67,7 +67,8 @@ class SitePrivacyAdmin(admin.ModelAdmin):
         ]
 
     def changelist_view(self, request: HttpRequest, extra_context=None):
-        extra = {"subjects_url": reverse("admin:privacy_subjects"), "retention_url": reverse("admin:privacy_retention")}
+        extra = {"subjects_url": reverse("admin:privacy_subjects"), "retention_url": reverse("admin:privacy_retention"),
+                 "default_sites": Site.objects.filter(privacy__isnull=True).order_by("name")}
         return super().changelist_view(request, {**(extra_context or {}), **extra})
 
     def _context(self, request: HttpRequest, title: str) -> dict:

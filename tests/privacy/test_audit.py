@@ -110,3 +110,11 @@ def test_secrets_are_never_written_to_the_audit_log(admin_user):
     masked = audit_record(admin_user, "config.change", "enrichment", after=config).after
     assert masked["data"]["parameters"] == {"apiKey": "<hidden>", "cacheSize": 10,
                                             "database": {"postgresql": {"password": "<hidden>", "host": "db"}}}
+
+
+def test_the_settings_list_names_the_sites_still_on_the_defaults(admin_client, make_site):
+    make_site("shop")
+    make_site("blog", cookieless=True)
+    page = admin_client.get("/admin/privacy/siteprivacy/")
+    assert [site.slug for site in page.context_data["default_sites"]] == ["shop"]
+    assert "Data-subject requests" in page.content.decode()
