@@ -88,7 +88,10 @@ class Command(BaseCommand):
                    "--visitors", str(options["demo_visitors"]), "--days", str(options["demo_days"]),
                    "--geoip-out", str(settings.VAR_DIR / "demo-geoip2-city.mmdb")]
         subprocess.run(command, env=child_environment(), cwd=settings.BASE_DIR, check=False)
-        self.stdout.write(f"Demo traffic sent. Open {base}/dashboards/demo-shop/ (events appear within seconds).")
+        if wait_until_drained():
+            self.stdout.write("Demo traffic enriched and loaded; running the data models once now…")
+            call_command("model_run", verbosity=0)
+        self.stdout.write(f"Demo traffic sent. Open {base}/dashboards/demo-shop/?period=7d")
 
     def print_credentials(self, credentials: tuple[str, str | None]) -> None:
         username, password = credentials
@@ -168,6 +171,19 @@ def child_environment() -> dict[str, str]:
     env.setdefault("DJANGO_SETTINGS_MODULE", "snowplow_site.settings")
     env.setdefault("PYTHONUNBUFFERED", "1")
     return env
+
+
+def wait_until_drained(timeout: float = 120.0) -> bool:
+    """Wait until the worker has taken everything from the raw sink (so a model run sees the demo)."""
+    from collector.sinks import get_sink
+
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if get_sink().pending_count() == 0:
+            time.sleep(2)  # the last batch commits its load just after it leaves the sink
+            return True
+        time.sleep(1)
+    return False
 
 
 def wait_until_healthy(url: str, supervisor: Supervisor, timeout: float = 60.0) -> None:
