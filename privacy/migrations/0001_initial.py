@@ -11,7 +11,7 @@ class Migration(migrations.Migration):
     initial = True
 
     dependencies = [
-        ('dashboards', '0003_people_sharing_reports'),
+        ('dashboards', '0001_initial'),  # only Site is needed; an upgrade test rolls dashboards back to 0001
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
