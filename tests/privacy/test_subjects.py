@@ -94,3 +94,18 @@ def test_only_superusers_may_open_the_data_subject_screen(people, client):
     staff = User.objects.create_user("analyst", password="pw-Analyst-2026", is_staff=True)
     client.force_login(staff)
     assert client.get(URL, {"identifier": "domain_userid", "value": ALICE}).status_code == 403
+
+
+def test_the_command_previews_exports_to_a_file_and_deletes_only_with_yes(people, tmp_path, capsys):
+    from django.core.management import CommandError, call_command
+
+    call_command("privacy_subject", "preview", "domain_userid", ALICE)
+    assert capsys.readouterr().out.startswith("2 events")
+    call_command("privacy_subject", "export", "domain_userid", ALICE, output=str(tmp_path / "alice.json"))
+    assert len(json.loads((tmp_path / "alice.json").read_text())["events"]) == 2
+    with pytest.raises(CommandError):
+        call_command("privacy_subject", "delete", "domain_userid", ALICE)
+    call_command("privacy_subject", "delete", "domain_userid", ALICE, yes=True)
+    assert count("domain_userid", ALICE) == 0
+    assert list(AuditEntry.objects.values_list("action", "actor_name")) == [
+        ("subject.delete", "system"), ("subject.export", "system")]
