@@ -4,7 +4,7 @@ It sees the event after IP lookups (which need the whole address) and before any
 drops do-not-track events, drops or tags internal traffic, drops or tags disallowed origins, drops referrer spam,
 replaces the visitor ids by the cookieless hash, records consent changes and drops later events of visitors who
 withdrew (per setting), applies the PII presets, and finally masks the IP address. Events of an app id that
-belongs to no site are left untouched.
+belongs to no site are kept as they are, tagged `unknown_app_id` or dropped (PRIVACY_UNKNOWN_APP_IDS).
 """
 
 from __future__ import annotations
@@ -15,6 +15,9 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
+from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
+
 from privacy import consent
 from privacy.pii import emails_redact, user_id_pseudonymise
 from privacy.policies import SitePolicy, list_site_policies
@@ -24,27 +27,36 @@ from privacy.visitors import get_visitor_id
 # Sites are created and edited without bumping the configuration version, so the policies are simply re-read
 # every few seconds (two small queries per worker); a new site is anonymised from its first events on.
 REFRESH_SECONDS = 5.0
-_cache: dict[str, Any] = {"checked": None, "policies": {}}
+UNKNOWN_APP_ID_POLICIES = frozenset({"keep", "flag", "drop"})
+_cache: dict[str, Any] = {"checked": None, "policies": {}, "unknown": "keep"}
 
 
 def get_policies() -> dict[str, SitePolicy]:
-    """Policies by app id, re-read every REFRESH_SECONDS."""
+    """Policies by app id, re-read every REFRESH_SECONDS (with PRIVACY_UNKNOWN_APP_IDS, checked once then)."""
     now = time.monotonic()
     if _cache["checked"] is None or now - _cache["checked"] >= REFRESH_SECONDS:
-        _cache["policies"] = list_site_policies()
-        _cache["checked"] = now
+        unknown = settings.PRIVACY_UNKNOWN_APP_IDS
+        if unknown not in UNKNOWN_APP_ID_POLICIES:
+            raise ImproperlyConfigured(f"PRIVACY_UNKNOWN_APP_IDS must be one of {sorted(UNKNOWN_APP_ID_POLICIES)}")
+        _cache.update(policies=list_site_policies(), checked=now, unknown=unknown)
     return _cache["policies"]
 
 
 def forget_policies() -> None:
     """Tests and forked processes: read the settings again at the next event."""
-    _cache.update(checked=None, policies={})
+    _cache.update(checked=None, policies={}, unknown="keep")
 
 
 def site_privacy_step(ctx: Any) -> None:
     """The pipeline step (enrichment/config.py ORDER `builtin:site_privacy`)."""
-    policy = get_policies().get(ctx.event.get("app_id") or "")
+    policies = get_policies()
+    policy = policies.get(ctx.event.get("app_id") or "")
     if policy is None:
+        if policies and _cache["unknown"] != "keep":  # an app id no site lists, once sites are set up
+            if _cache["unknown"] == "drop":
+                ctx.dropped = True
+            else:
+                _tag(ctx.event, "unknown_app_id")
         return
     event = ctx.event
     headers = _header_map(ctx.raw.payload.headers)

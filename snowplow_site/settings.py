@@ -336,6 +336,8 @@ PRIVACY_REFERRER_SPAM_URL = config.env_str("PRIVACY_REFERRER_SPAM_URL") or (
     "https://raw.githubusercontent.com/matomo-org/referrer-spam-list/master/spammers.txt"
 )
 PRIVACY_REFERRER_SPAM_FILE = config.env_str("PRIVACY_REFERRER_SPAM_FILE") or str(VAR_DIR / "referrer-spam.txt")
+# Events whose app_id no site lists (once any site exists): keep, flag (etl_tags ["unknown_app_id"]) or drop.
+PRIVACY_UNKNOWN_APP_IDS = config.env_str("PRIVACY_UNKNOWN_APP_IDS") or "keep"
 # Salt of the per-site "pseudonymise user_id" preset; changing it changes every pseudonym from then on.
 PRIVACY_PII_SALT = config.env_str("PRIVACY_PII_SALT") or hashlib.sha256(f"pii:{SECRET_KEY}".encode()).hexdigest()
 CELERY_BEAT_SCHEDULE = globals().get("CELERY_BEAT_SCHEDULE", {}) | {

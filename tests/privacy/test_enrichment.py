@@ -141,3 +141,17 @@ def test_the_workers_pipeline_runs_the_site_step_before_anon_ip_and_applies_save
     forget_policies()  # skips the five-second wait between reads
     assert process_payload(payload, get_pipeline()).good[0].event["user_ipaddress"] == "198.51.100.7"
     reset_pipeline()
+
+
+@pytest.mark.parametrize(("policy", "tags"), [("keep", None), ("flag", '["unknown_app_id"]'), ("drop", "dropped")])
+def test_events_of_an_app_id_no_site_lists_are_kept_tagged_or_dropped_per_setting(settings, make_site, policy, tags):
+    settings.PRIVACY_UNKNOWN_APP_IDS = policy
+    make_site("shop")
+    event = enrich("stranger")
+    assert ("dropped" if event is None else event.get("etl_tags")) == tags
+    assert enrich("shop").get("etl_tags") is None
+
+
+def test_app_ids_are_not_judged_before_any_site_exists(settings, db):
+    settings.PRIVACY_UNKNOWN_APP_IDS = "drop"
+    assert enrich("anything") is not None
