@@ -328,6 +328,10 @@ PRIVACY_CSP = config.env_str("PRIVACY_CSP") or (
     "img-src 'self' data:; font-src 'self' data:; connect-src 'self'; object-src 'none'; base-uri 'self'; "
     "form-action 'self'; frame-ancestors 'none'"
 )
+# Password guessing: a username and address pair is refused for a while after this many failed logins.
+AUTHENTICATION_BACKENDS = ["privacy.logins.ThrottledModelBackend"]
+PRIVACY_LOGIN_FAILURE_LIMIT = config.env_int("PRIVACY_LOGIN_FAILURE_LIMIT", 10, minimum=1)
+PRIVACY_LOGIN_LOCKOUT_SECONDS = config.env_int("PRIVACY_LOGIN_LOCKOUT_SECONDS", 900, minimum=1)
 # HSTS is sent on HTTPS requests only (Django's SecurityMiddleware); set 0 to turn it off.
 SECURE_HSTS_SECONDS = config.env_int("SECURE_HSTS_SECONDS", 31_536_000, minimum=0)
 SECURE_REFERRER_POLICY = "same-origin"

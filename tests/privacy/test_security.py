@@ -69,3 +69,37 @@ def test_a_revoked_micro_token_is_refused(client, settings):
     token.revoked_at = timezone.now()
     token.save()
     assert client.get("/micro/all", **headers).status_code in (401, 403)
+
+
+def test_a_username_is_locked_out_from_an_address_after_too_many_failed_logins(client, settings):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from privacy.logins import failure_key
+
+    settings.PRIVACY_LOGIN_FAILURE_LIMIT = 3
+    User.objects.create_user("guessed", password="pw-Correct-2026")
+    cache.delete(failure_key(RequestFactory().get("/"), "guessed"))
+    for _ in range(3):
+        client.post("/accounts/login/", {"username": "guessed", "password": "wrong"})
+    locked = client.post("/accounts/login/", {"username": "guessed", "password": "pw-Correct-2026"})
+    assert locked.status_code == 200 and "_auth_user_id" not in client.session
+    other_address = client.post("/accounts/login/", {"username": "guessed", "password": "pw-Correct-2026"},
+                                REMOTE_ADDR="203.0.113.50")
+    assert other_address.status_code == 302
+    cache.delete(failure_key(RequestFactory().get("/"), "guessed"))
+
+
+def test_a_successful_login_clears_the_failures(client, settings):
+    from django.core.cache import cache
+    from django.test import RequestFactory
+
+    from privacy.logins import failure_key
+
+    settings.PRIVACY_LOGIN_FAILURE_LIMIT = 2
+    User.objects.create_user("forgetful", password="pw-Correct-2026")
+    key = failure_key(RequestFactory().get("/"), "forgetful")
+    cache.delete(key)
+    client.post("/accounts/login/", {"username": "forgetful", "password": "wrong"})
+    assert client.post("/accounts/login/", {"username": "forgetful", "password": "pw-Correct-2026"}).status_code == 302
+    assert cache.get(key) is None
