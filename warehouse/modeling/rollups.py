@@ -107,27 +107,38 @@ def _grain_bucket(grain: str) -> str:
     return {"h": "bucket_h", "d": "bucket_d", "m": "bucket_m"}[grain]
 
 
-def _insert_sql(grain: str) -> str:
+def _counts_sql(grain: str) -> str:
     bucket = _grain_bucket(grain)
-    sums = ", ".join(f"sum({m})" for m in _MEASURES)
+    sums = ", ".join(f"sum({m}) AS {m}" for m in _MEASURES)
     return f"""
-        INSERT INTO derived.rollups (site_id, grain, dimension, bucket, value, is_bot, {", ".join(_MEASURES)}, visitors)
-        SELECT %(site_id)s, '{grain}', dimension, {bucket}, value, is_bot, {sums}, count(DISTINCT visitor_id)
+        CREATE TEMP TABLE modeling_counts ON COMMIT DROP AS
+        SELECT dimension, {bucket} AS bucket, value, is_bot, {sums}, count(DISTINCT visitor_id) AS visitors
         FROM modeling_facts WHERE {bucket} >= %(start)s AND {bucket} < %(end)s
         GROUP BY dimension, {bucket}, value, is_bot"""
 
 
-def _sketch_sql(grain: str) -> str:
+def _sketches_sql(grain: str) -> str:
     bucket = _grain_bucket(grain)
     source = f"""(SELECT DISTINCT dimension, {bucket} AS bucket, value, is_bot, hashtextextended(visitor_id, 0) AS h
                  FROM modeling_facts
                  WHERE visitor_id IS NOT NULL AND {bucket} >= %(start)s AND {bucket} < %(end)s) AS src"""
-    keys = "dimension, bucket, value, is_bot"
+    return f"CREATE TEMP TABLE modeling_sketches ON COMMIT DROP AS {build_sketches_sql(source, _KEYS)}"
+
+
+_KEYS = "dimension, bucket, value, is_bot"
+
+
+def _insert_sql(grain: str) -> str:
+    """Counts and sketches are built in temp tables and joined here: an UPDATE of freshly written rollups would
+    be planned on stale statistics (nested loops over a table the planner believes empty)."""
+    sketch = "s.sketch" if grain != "h" else "NULL::bytea"
+    join = "LEFT JOIN modeling_sketches s USING (dimension, bucket, value, is_bot)" if grain != "h" else ""
     return f"""
-        UPDATE derived.rollups r SET visitors_sketch = k.sketch
-        FROM ({build_sketches_sql(source, keys)}) AS k
-        WHERE r.site_id = %(site_id)s AND r.grain = '{grain}' AND r.dimension = k.dimension
-          AND r.bucket = k.bucket AND r.value = k.value AND r.is_bot = k.is_bot"""
+        INSERT INTO derived.rollups (site_id, grain, dimension, bucket, value, is_bot, {", ".join(_MEASURES)},
+                                     visitors, visitors_sketch)
+        SELECT %(site_id)s, '{grain}', c.dimension, c.bucket, c.value, c.is_bot,
+               {", ".join("c." + m for m in _MEASURES)}, c.visitors, {sketch}
+        FROM modeling_counts c {join}"""
 
 
 def rollups_rebuild(site_id: int, timezone: str, start: dt.date, end: dt.date, grains: tuple[str, ...]) -> None:
@@ -146,15 +157,20 @@ def rollups_rebuild(site_id: int, timezone: str, start: dt.date, end: dt.date, g
         cursor.execute("DROP TABLE IF EXISTS modeling_facts")
         for statement in _facts_sql():
             cursor.execute(statement, params)
+        cursor.execute("ANALYZE modeling_facts")
         for grain in grains:
             cursor.execute(
                 "DELETE FROM derived.rollups WHERE site_id = %(site_id)s AND grain = %(grain)s"
                 " AND bucket >= %(start)s AND bucket < %(end)s",
                 {**params, "grain": grain},
             )
-            cursor.execute(_insert_sql(grain), params)
+            cursor.execute(_counts_sql(grain), params)
             if grain != "h":
-                cursor.execute(_sketch_sql(grain), params)
+                cursor.execute(_sketches_sql(grain), params)
+            cursor.execute(_insert_sql(grain), params)
+            cursor.execute("DROP TABLE modeling_counts")
+            if grain != "h":
+                cursor.execute("DROP TABLE modeling_sketches")
         cursor.execute("DROP TABLE modeling_facts")
 
 

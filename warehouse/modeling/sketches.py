@@ -53,13 +53,17 @@ def build_sketches_sql(source: str, keys: str) -> str:
                                                       ORDER BY reg) AS sketch
             FROM sized WHERE filled <= {DENSE_AFTER} GROUP BY {keys}
         ),
-        dense_keys AS (SELECT DISTINCT {keys} FROM sized WHERE filled > {DENSE_AFTER}),
+        dense_keys AS (
+            SELECT {keys}, array_agg(reg) AS regs, array_agg(rho) AS rhos FROM sized
+            WHERE filled > {DENSE_AFTER} GROUP BY {keys}
+        ),
         dense AS (
-            SELECT {_prefixed(keys, "k")}, '\\x03'::bytea || decode(string_agg(lpad(to_hex(coalesce(s.rho, 0)), 2, '0'),
-                                                      '' ORDER BY g.i), 'hex') AS sketch
-            FROM dense_keys k CROSS JOIN generate_series(0, {REGISTERS - 1}) AS g(i)
-            LEFT JOIN sized s ON ({_joined(keys, "s", "k")}) AND s.reg = g.i
-            GROUP BY {_prefixed(keys, "k")}
+            SELECT {_prefixed(keys, "k")}, '\\x03'::bytea || decode(x.hex, 'hex') AS sketch
+            FROM dense_keys k CROSS JOIN LATERAL (
+                SELECT string_agg(lpad(to_hex(coalesce(m.rho, 0)), 2, '0'), '' ORDER BY g.i) AS hex
+                FROM generate_series(0, {REGISTERS - 1}) AS g(i)
+                LEFT JOIN unnest(k.regs, k.rhos) AS m(reg, rho) ON m.reg = g.i
+            ) x
         )
         SELECT * FROM exact UNION ALL SELECT * FROM sparse UNION ALL SELECT * FROM dense
     """
@@ -67,10 +71,6 @@ def build_sketches_sql(source: str, keys: str) -> str:
 
 def _prefixed(keys: str, alias: str) -> str:
     return ", ".join(f"{alias}.{key.strip()}" for key in keys.split(","))
-
-
-def _joined(keys: str, left: str, right: str) -> str:
-    return " AND ".join(f"{left}.{key.strip()} = {right}.{key.strip()}" for key in keys.split(","))
 
 
 def _register(visitor_hash: int) -> tuple[int, int]:
