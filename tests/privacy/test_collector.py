@@ -162,3 +162,35 @@ def test_when_redis_cannot_be_reached_the_limiter_lets_requests_through(configur
     settings.REDIS_URL = "redis://127.0.0.1:1/0"
     configure(RATE_LIMIT_PER_IP=1, RATE_LIMIT_REDIS=True)
     assert [pixel("app").status for _ in range(3)] == [200, 200, 200]
+
+
+def test_the_site_snapshot_is_read_once_until_it_is_stale_and_a_failed_read_falls_back_to_no_policies():
+    import asyncio
+
+    from collector.sites import NO_POLICIES, SitePolicies, SitePolicyCache
+
+    reads: list[int] = []
+    snapshot = SitePolicies()
+
+    def loader() -> SitePolicies:
+        reads.append(1)
+        if len(reads) == 1:
+            raise OSError("database down")
+        return snapshot
+
+    cache = SitePolicyCache(max_age=3600, loader=loader)
+
+    async def twice() -> list[SitePolicies]:
+        return [await cache.get(), await cache.get()]
+
+    assert asyncio.run(twice()) == [NO_POLICIES, NO_POLICIES]  # failed: retried after a few seconds, not at once
+    assert len(reads) == 1
+    cache.expires = 0.0
+
+    async def stale() -> SitePolicies:
+        answered = await cache.get()  # stale: answered from the last snapshot while a refresh starts
+        await cache._refresh
+        return answered
+
+    assert asyncio.run(stale()) is NO_POLICIES
+    assert len(reads) == 2 and cache.policies is snapshot
