@@ -149,10 +149,13 @@ class CollectorApp:
             if location is None:
                 return responses.text(400, b"Invalid or disallowed redirect target", cors_headers(origin))
         headers = cors_headers(origin)
-        app_id = request_app_id(request.query, body)
+        policies = await self.sites.get()
+        # the app id is looked for only when a limit or a site setting depends on it
+        app_id = request_app_id(request.query, body) if policies.by_app_id or config.rate_limit_per_app_id else None
         if not await self.within_limits(request, app_id):
             return responses.text(429, b"Too Many Requests", [*headers, (b"retry-after", b"1")])
-        site = (await self.sites.get()).find(app_id, request_host(origin, request.by_name.get("referer")))
+        site = policies.find(app_id, request_host(origin, request.by_name.get("referer"))) if policies.by_host or (
+            app_id is not None) else None
         if site is not None and site.refuse_other_origins and not site.allows_host(request_host(origin, None)):
             return responses.text(403, b"Origin not allowed", headers)
         cookieless = site is not None and site.cookieless
