@@ -18,7 +18,8 @@ from dashboards.periods import DateRange
 from dashboards.query import DashboardQuery
 from dashboards.tiles import tile
 
-__all__ = ["Point", "Row", "Totals", "Unavailable", "count_breakdown", "get_totals", "list_breakdown",
+__all__ = ["Cohort", "FunnelStepRow", "Live", "Point", "Row", "Totals", "Unavailable", "count_breakdown", "get_funnel",
+           "get_live", "get_totals", "list_breakdown", "list_retention",
            "list_timeseries", "uses_models"]
 
 # Our dimension names -> the models' (warehouse.modeling.api.DIMENSIONS).
@@ -172,3 +173,82 @@ def _row(value: str, metrics, per_view: bool) -> Row:
     engaged = metrics.engaged_time_s / base if base else None
     return Row(value, metrics.visitors, metrics.page_views, metrics.sessions, engaged, metrics.bounce_rate,
                metrics.conversions, metrics.revenue, metrics.events)
+
+
+# Funnels, retention and realtime: answered only by the data models (rawfallback has no sessions to follow).
+
+FUNNEL_KINDS = {"page": "Page path", "event": "Event name", "goal": "Goal"}
+RETENTION_WEEKS = 8
+
+
+@dataclass(frozen=True)
+class FunnelStepRow:
+    kind: str
+    value: str
+    sessions: int
+    conversion: float | None  # share of the first step's sessions that reached this step
+    drop_off: int  # sessions of the previous step that did not reach this one
+    drop_off_rate: float | None
+
+
+@dataclass(frozen=True)
+class Cohort:
+    week: dt.date  # site-local Monday of the first visit
+    visitors: int
+    returning: tuple[tuple[int, float | None], ...]  # (visitors, share of the cohort) in week 0, 1, ...
+
+
+@dataclass(frozen=True)
+class Live:
+    visitors: int
+    page_views: int
+    events: int
+    per_minute: tuple[tuple[dt.datetime, int], ...]  # UTC minute, page views; oldest first
+    top_pages: tuple[tuple[str, int], ...]
+    top_sources: tuple[tuple[str, int], ...]
+    top_countries: tuple[tuple[str, int], ...]
+
+
+def _share(part: int, whole: int) -> float | None:
+    return part / whole if whole else None
+
+
+def _require_models(query: DashboardQuery, what: str) -> None:
+    if query.filters:
+        raise QueryError("f", f"{what} do not take filters yet; remove the filters to see them.")
+    if not uses_models(query.site.pk):
+        raise Unavailable(f"{what} show once the data models have run for this site.")
+
+
+@tile("funnel")
+def get_funnel(query: DashboardQuery, steps: tuple[tuple[str, str], ...]) -> list[FunnelStepRow]:
+    """Sessions reaching each (kind, value) step in order within the period, with conversion and drop-off."""
+    _require_models(query, "Funnels")
+    api = _api()
+    results = api.get_funnel(query.site, [api.FunnelStep(kind, value) for kind, value in steps],
+                             query.period.start, query.period.end)
+    first = results[0].sessions if results else 0
+    rows, previous = [], first
+    for result in results:
+        lost = previous - result.sessions
+        rows.append(FunnelStepRow(result.step.kind, result.step.value, result.sessions,
+                                  _share(result.sessions, first), lost, _share(lost, previous)))
+        previous = result.sessions
+    return rows
+
+
+@tile("retention")
+def list_retention(query: DashboardQuery) -> list[Cohort]:
+    """Weekly cohorts of new visitors for the RETENTION_WEEKS weeks up to the week of the period's end."""
+    _require_models(query, "Retention cohorts")
+    first_week = query.period.end - dt.timedelta(days=query.period.end.weekday() + 7 * (RETENTION_WEEKS - 1))
+    rows = _api().list_retention(query.site, first_week, weeks=RETENTION_WEEKS)
+    return [Cohort(row.cohort, row.visitors, tuple((n, _share(n, row.visitors)) for n in row.returning))
+            for row in rows]
+
+
+def get_live(site) -> Live:
+    """The last 30 minutes from the loader-fed realtime table; never cached (it is seconds behind collection)."""
+    live = _api().get_realtime(site, minutes=30)
+    return Live(live.visitors, live.page_views, live.events, tuple(live.per_minute), tuple(live.top_pages),
+                tuple(live.top_sources), tuple(live.top_countries))

@@ -3,7 +3,7 @@
 from django.contrib.auth.decorators import login_required
 from django.urls import path
 
-from dashboards.views import exports, pages, people
+from dashboards.views import analysis, exports, pages, people
 
 app_name = "dashboards"
 
@@ -16,6 +16,8 @@ def _reader_routes(prefix: str, name: str) -> list:
         path(prefix, pages.overview, name=f"{name}overview"),
         path(f"{prefix}export/<slug:table_id>.csv", exports.table_csv, name=f"{name}table_csv"),
         path(f"{prefix}{_PAGES}export.zip", exports.page_zip, name=f"{name}page_zip"),
+        path(f"{prefix}realtime/", analysis.realtime, name=f"{name}realtime"),
+        path(f"{prefix}realtime/live/", analysis.realtime_live, name=f"{name}realtime_live"),
         path(f"{prefix}{_PAGES}", pages.table_page, name=f"{name}page"),
     ]
 

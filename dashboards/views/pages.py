@@ -40,7 +40,6 @@ PENDING = {
     "funnels": "Funnels (ordered steps, conversion and drop-off per step)",
     "retention": "Retention (weekly or monthly cohorts by first visit)",
     "ecommerce": "Ecommerce (revenue, transactions, average order value, top products)",
-    "realtime": "Realtime (visitors in the last 30 minutes, current pages and sources)",
 }
 
 

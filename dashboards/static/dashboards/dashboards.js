@@ -149,9 +149,11 @@
     var box = document.getElementById("realtime");
     if (!box) return;
     setInterval(function () {
-      fetch(box.dataset.url, { credentials: "same-origin" }).then(function (r) { return r.text(); }).then(function (html) {
-        box.innerHTML = html;
-      });
+      // A failed refresh keeps the last numbers on screen; the next tick tries again.
+      fetch(box.dataset.url, { credentials: "same-origin" }).then(function (r) {
+        if (!r.ok) throw new Error("realtime refresh: HTTP " + r.status);
+        return r.text();
+      }).then(function (html) { box.innerHTML = html; }).catch(function (error) { console.warn(error.message); });
     }, 10000);
   }
 
