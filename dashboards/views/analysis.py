@@ -7,7 +7,10 @@ from django.shortcuts import render
 
 from dashboards import selectors
 from dashboards.access import SiteAccess
+from dashboards.funnels import MAX_STEPS, parse_steps
 from dashboards.query import DashboardQuery
+from dashboards.selectors import FUNNEL_KINDS
+from dashboards.tables import Column
 from dashboards.views.frame import dashboard_page, frame_context
 
 
@@ -31,3 +34,21 @@ def realtime(request: HttpRequest, access: SiteAccess, query: DashboardQuery) ->
 def realtime_live(request: HttpRequest, access: SiteAccess, query: DashboardQuery) -> HttpResponse:
     """The realtime numbers alone, fetched by the page every few seconds."""
     return render(request, "dashboards/_realtime.html", _live_context(access))
+
+
+@dashboard_page()
+def funnel(request: HttpRequest, access: SiteAccess, query: DashboardQuery) -> HttpResponse:
+    steps = parse_steps(access.site, request.GET)
+    rows = None
+    if steps:
+        try:
+            rows = selectors.get_funnel(query, steps)
+        except selectors.Unavailable:
+            rows = None
+    padded = list(steps) + [("page", "")] * (MAX_STEPS - len(steps))
+    context = frame_context(request, access, query, "funnels") | {
+        "steps": steps, "form_rows": padded, "kinds": FUNNEL_KINDS.items(), "rows": rows,
+        "goals": list(access.site.goals.filter(is_active=True).values_list("pk", "name")),
+        "percent": Column("share", "", "percent"), "int_col": Column("count", ""),
+    }
+    return render(request, "dashboards/funnels.html", context)

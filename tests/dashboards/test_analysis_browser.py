@@ -4,7 +4,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.dashboards.analysis_data import live_events
-from tests.dashboards.conftest import ARTIFACTS, browser_login, load
+from tests.dashboards.conftest import ARTIFACTS, RANGE, browser_login, load, shop_events
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -22,3 +22,19 @@ def test_the_realtime_page_refreshes_itself_every_10_seconds(live_server, chromi
     assert page.locator("#per-minute .minute-bar").count() == 30
     assert not errors
     page.screenshot(path=str(ARTIFACTS / "dashboards-realtime.png"), full_page=True)
+
+
+def test_the_funnels_form_builds_a_funnel_kept_in_the_url(live_server, chromium_page, viewer):
+    from warehouse.modeling.runs import model_run
+
+    page = chromium_page
+    load(shop_events())
+    model_run()
+    browser_login(page, live_server.url, "viewer", f"/dashboards/shop/funnels/?{RANGE}")
+    page.fill("#value-1", "/home")
+    page.fill("#value-2", "/pricing")
+    page.click("#funnel-apply")
+    page.wait_for_selector("#funnel")
+    assert "kind=page&value=%2Fhome" in page.url
+    assert page.locator("#funnel tbody td:nth-child(4)").all_inner_texts() == ["3", "1"]
+    page.screenshot(path=str(ARTIFACTS / "dashboards-funnels-steps.png"), full_page=True)

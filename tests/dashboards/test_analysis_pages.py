@@ -1,13 +1,16 @@
 """Realtime, funnels and retention pages over a small data set loaded through the loader and a model run."""
 
+import datetime as dt
 import re
+from urllib.parse import quote
 
 import pytest
 
 from tests.dashboards.analysis_data import live_events
-from tests.dashboards.conftest import load
+from tests.dashboards.conftest import RANGE, event, load, shop_events
 
 pytestmark = pytest.mark.django_db
+DASH = "\u2013"  # an empty number
 
 
 def table_rows(html: str, table_id: str) -> list[list[str]]:
@@ -66,3 +69,72 @@ def test_realtime_through_a_share_link(client, shop):
     load(live_events())
     assert tile(client.get("/dashboards/shared/" + link.key + "/realtime/live/").content.decode(),
                 "live-visitors") == "2"
+
+
+@pytest.fixture
+def modelled(reader, shop):
+    """The conftest's known data set, a 'signup' structured event in s1 (04:02, between /home and /pricing) and
+    in s2 (06:01, after /home), a goal on /pricing, and a model run."""
+    from warehouse.modeling.models import Goal
+    from warehouse.modeling.runs import model_run
+
+    goal = Goal.objects.create(site=shop, name="Saw pricing", kind="page", page_pattern="/pricing")
+    signups = [event("shop", dt.datetime(2026, 11, 30, 4, 2), "v1", "struct", domain_sessionid="s1",
+                     se_category="account", se_action="signup", event_name="event"),
+               event("shop", dt.datetime(2026, 11, 30, 6, 1), "v2", "struct", domain_sessionid="s2",
+                     se_category="account", se_action="signup", event_name="event")]
+    load(shop_events() + signups)
+    model_run()
+    reader.goal = goal
+    return reader
+
+
+def funnel_url(*steps: tuple[str, str]) -> str:
+    pairs = "".join(f"&kind={kind}&value={quote(value)}" for kind, value in steps)
+    return f"/dashboards/shop/funnels/?{RANGE}{pairs}"
+
+
+def test_a_funnel_counts_sessions_conversion_and_drop_off_by_hand(modelled):
+    # /home: s1, s2, s4 (3); then /pricing: only s1 (1); then the pricing goal in s1 (1).
+    goal = str(modelled.goal.pk)
+    html = modelled.get(funnel_url(("page", "/home"), ("page", "/pricing"), ("goal", goal))).content.decode()
+    assert table_rows(html, "funnel") == [
+        ["1", "page", "/home", "3", "100.0%", DASH, DASH, ""],
+        ["2", "page", "/pricing", "1", "33.3%", "2", "66.7%", ""],
+        ["3", "goal", goal, "1", "33.3%", "0", "0.0%", ""],
+    ]
+
+
+def test_a_funnel_step_can_be_an_event_name(modelled):
+    # signup: s1 and s2; /pricing after it: s1 only.
+    html = modelled.get(funnel_url(("event", "signup"), ("page", "/pri*"))).content.decode()
+    assert [row[3] for row in table_rows(html, "funnel")] == ["2", "1"]
+    assert 'value="/pri*"' in html  # the form keeps the steps
+
+
+def test_the_funnel_form_without_steps_shows_no_table(modelled):
+    html = modelled.get(f"/dashboards/shop/funnels/?{RANGE}").content.decode()
+    assert 'id="funnel-form"' in html and 'id="funnel"' not in html
+
+
+def test_a_funnel_before_the_models_run_says_so(reader):
+    load(shop_events())
+    html = reader.get(funnel_url(("page", "/home"))).content.decode()
+    assert 'id="funnel-unavailable"' in html
+
+
+@pytest.mark.parametrize("steps", [
+    [("colour", "/home")], [("goal", "999")], [("goal", "abc")], [("page", "home")], [("page", "/a\x00b")],
+    [("page", "/x" * 300)], [("page", f"/{n}") for n in range(6)],
+])
+def test_bad_funnel_steps_are_a_clear_400(modelled, steps):
+    response = modelled.get(funnel_url(*steps))
+    assert response.status_code == 400 and b'id="error"' in response.content
+
+
+def test_a_kind_without_a_value_is_a_clear_400(modelled):
+    assert modelled.get(f"/dashboards/shop/funnels/?{RANGE}&kind=page").status_code == 400
+
+
+def test_a_funnel_with_filters_is_a_clear_400(modelled):
+    assert modelled.get(funnel_url(("page", "/home")) + "&f=country:is:FR").status_code == 400
