@@ -7,6 +7,7 @@ events are in atomic.events regardless; realtime is a convenience view)."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 import logging
 import re
 from collections.abc import Sequence
@@ -17,7 +18,7 @@ from django.db import DatabaseError, connection, transaction
 
 from warehouse.copying import copy_rows
 from warehouse.encoding import timestamp_from_ms
-from warehouse.modeling.staging import BOT_UA
+from warehouse.modeling.staging import BOT_UA, EXCLUDED_TAGS
 
 logger = logging.getLogger(__name__)
 
@@ -37,6 +38,16 @@ def _timestamp(value: Any) -> dt.datetime | None:
     return None
 
 
+def _excluded_tag(etl_tags: Any) -> bool:
+    """Whether etl_tags (a JSON array, as text or already parsed) holds one of EXCLUDED_TAGS."""
+    if isinstance(etl_tags, str):
+        try:
+            etl_tags = json.loads(etl_tags)
+        except ValueError:
+            return False
+    return isinstance(etl_tags, list) and any(tag in EXCLUDED_TAGS for tag in etl_tags if isinstance(tag, str))
+
+
 def _row(event: dict[str, Any], since: dt.datetime) -> tuple | None:
     collected = _timestamp(event.get("collector_tstamp"))
     if collected is None or collected < since:
@@ -47,7 +58,7 @@ def _row(event: dict[str, Any], since: dt.datetime) -> tuple | None:
             event.get("domain_userid") or event.get("network_userid"), event.get("domain_sessionid"),
             event.get("page_urlpath"), event.get("refr_source") or event.get("refr_urlhost"),
             event.get("refr_medium"), event.get("mkt_source"), event.get("geo_country"), event.get("geo_city"),
-            device, bool(_BOT.search(ua)) or event.get("br_type") == "Robot")
+            device, bool(_BOT.search(ua)) or event.get("br_type") == "Robot" or _excluded_tag(event.get("etl_tags")))
 
 
 def realtime_record(events: Sequence[dict[str, Any]]) -> int:

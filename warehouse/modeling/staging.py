@@ -10,6 +10,8 @@ without either (server-side, pixel), sessionised per visitor by `session_gap_s` 
 
 from __future__ import annotations
 
+import re
+
 from django.db import connection
 
 from warehouse.modeling.config import ModelConfig
@@ -18,6 +20,13 @@ from warehouse.modeling.config import ModelConfig
 BOT_UA = (r"(bot|crawl|slurp|spider|archiv|spinn|sniff|seo|audit|survey|pingdom|worm|capture|(browser|screen)shots|"
           r"analyz|index|thumb|check|facebook|phantomjs|a_archiver|bingpreview|360(spider|user-agent)|semalt|"
           r"headlesschrome|lighthouse|python-requests|curl/|wget/)")
+
+# etl_tags that privacy's site_privacy_step (privacy/enrichment.py, `_tag`) puts on traffic it keeps but flags:
+# internal IP ranges, a disallowed origin, an app id no site lists. Mirrored here (privacy exposes no constant);
+# such events count as bots, so dashboards leave them out unless include_bots (docs/privacy.md).
+EXCLUDED_TAGS = ("internal", "disallowed_origin", "unknown_app_id")
+# etl_tags is a JSON array as text (e.g. '["internal"]'): match a tag as a quoted element, no cast to fail.
+EXCLUDED_TAGS_RE = '"(' + "|".join(re.escape(tag) for tag in EXCLUDED_TAGS) + ')"'
 
 
 def _context(envelope: str, schema_prefix: str, path: str) -> str:
@@ -34,6 +43,7 @@ _KIND = f"CASE WHEN e.domain_sessionid IS NOT NULL THEN 'w' WHEN {_CS_SESSION} I
 
 _IAB = "iglu:com.iab.snowplow/spiders_and_robots/"
 _BOT = f"""(lower(coalesce(e.useragent, '')) ~ %(bot_ua)s OR coalesce(e.br_type = 'Robot', false)
+    OR coalesce(e.etl_tags, '') ~ %(excluded_tags)s
     OR coalesce(jsonb_path_exists(e.derived_contexts,
                 '$.data[*] ? (@.schema starts with "{_IAB}") ? (@.data.spiderOrRobot == true)'), false)
     OR coalesce({_context('e.derived_contexts', 'iglu:nl.basjes/yauaa_context/', 'deviceClass')}, '')
@@ -138,7 +148,8 @@ def select_range(lo, hi, config: ModelConfig) -> int:
 
 
 def _params(config: ModelConfig) -> dict:
-    return {"max_days": config.max_session_days, "gap": config.session_gap_s, "bot_ua": BOT_UA}
+    return {"max_days": config.max_session_days, "gap": config.session_gap_s, "bot_ua": BOT_UA,
+            "excluded_tags": EXCLUDED_TAGS_RE}
 
 
 def _select_sessions(cursor, source: str, params: dict) -> None:
