@@ -17,6 +17,7 @@ def _reader_routes(prefix: str, name: str) -> list:
         path(f"{prefix}export/<slug:table_id>.csv", exports.table_csv, name=f"{name}table_csv"),
         path(f"{prefix}{_PAGES}export.zip", exports.page_zip, name=f"{name}page_zip"),
         path(f"{prefix}funnels/", analysis.funnel, name=f"{name}funnels"),
+        path(f"{prefix}retention/", analysis.retention, name=f"{name}retention"),
         path(f"{prefix}realtime/", analysis.realtime, name=f"{name}realtime"),
         path(f"{prefix}realtime/live/", analysis.realtime_live, name=f"{name}realtime_live"),
         path(f"{prefix}{_PAGES}", pages.table_page, name=f"{name}page"),

@@ -52,3 +52,25 @@ def funnel(request: HttpRequest, access: SiteAccess, query: DashboardQuery) -> H
         "percent": Column("share", "", "percent"), "int_col": Column("count", ""),
     }
     return render(request, "dashboards/funnels.html", context)
+
+
+def _cohort_cells(cohort: selectors.Cohort) -> list[tuple[int, float | None, str] | None]:
+    """Weeks 0..RETENTION_WEEKS-1 of one cohort as (visitors, share, background), None past the window's end."""
+    cells: list[tuple[int, float | None, str] | None] = []
+    for count, share in cohort.returning:
+        shade = f"rgba(102, 56, 182, {round((share or 0) * 0.45, 3)})"
+        cells.append((count, share, shade))
+    return cells + [None] * (selectors.RETENTION_WEEKS - len(cells))
+
+
+@dashboard_page()
+def retention(request: HttpRequest, access: SiteAccess, query: DashboardQuery) -> HttpResponse:
+    try:
+        cohorts = [(cohort, _cohort_cells(cohort)) for cohort in selectors.list_retention(query)]
+    except selectors.Unavailable:
+        cohorts = None
+    context = frame_context(request, access, query, "retention") | {
+        "cohorts": cohorts, "week_numbers": range(selectors.RETENTION_WEEKS),
+        "percent": Column("share", "", "percent"),
+    }
+    return render(request, "dashboards/retention.html", context)

@@ -37,7 +37,6 @@ def overview(request: HttpRequest, access: SiteAccess, query: DashboardQuery) ->
 
 
 PENDING = {
-    "retention": "Retention (weekly or monthly cohorts by first visit)",
     "ecommerce": "Ecommerce (revenue, transactions, average order value, top products)",
 }
 

@@ -3,7 +3,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from tests.dashboards.analysis_data import live_events
+from tests.dashboards.analysis_data import live_events, retention_events
 from tests.dashboards.conftest import ARTIFACTS, RANGE, browser_login, load, shop_events
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -38,3 +38,22 @@ def test_the_funnels_form_builds_a_funnel_kept_in_the_url(live_server, chromium_
     assert "kind=page&value=%2Fhome" in page.url
     assert page.locator("#funnel tbody td:nth-child(4)").all_inner_texts() == ["3", "1"]
     page.screenshot(path=str(ARTIFACTS / "dashboards-funnels-steps.png"), full_page=True)
+
+
+def test_the_retention_page_shows_the_cohort_table(live_server, chromium_page, viewer):
+    from warehouse.modeling.runs import model_run
+
+    page = chromium_page
+    errors: list[str] = []
+    page.on("pageerror", lambda error: errors.append(str(error)))
+    load(retention_events())
+    model_run()
+    browser_login(page, live_server.url, "viewer", f"/dashboards/shop/retention/?{RANGE}")
+    assert page.is_visible("#tab-retention.active") and page.locator("#retention tbody tr").count() == 8
+    first = page.locator("#retention tbody tr").first.locator("td").all_inner_texts()
+    assert first[:6] == ["2026-10-12", "3", "100.0%", "33.3%", "33.3%", "33.3%"]
+    shade = page.locator("#retention tbody tr").first.locator("td").nth(2).evaluate(
+        "cell => getComputedStyle(cell).backgroundColor")
+    assert shade == "rgba(102, 56, 182, 0.45)"
+    assert not errors
+    page.screenshot(path=str(ARTIFACTS / "dashboards-retention-cohorts.png"), full_page=True)

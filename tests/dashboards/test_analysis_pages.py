@@ -6,7 +6,7 @@ from urllib.parse import quote
 
 import pytest
 
-from tests.dashboards.analysis_data import live_events
+from tests.dashboards.analysis_data import live_events, retention_events
 from tests.dashboards.conftest import RANGE, event, load, shop_events
 
 pytestmark = pytest.mark.django_db
@@ -138,3 +138,76 @@ def test_a_kind_without_a_value_is_a_clear_400(modelled):
 
 def test_a_funnel_with_filters_is_a_clear_400(modelled):
     assert modelled.get(funnel_url(("page", "/home")) + "&f=country:is:FR").status_code == 400
+
+
+RETENTION = [
+    ["2026-10-12", "3", "100.0%", "33.3%", "33.3%", "33.3%", "0.0%", "0.0%", "0.0%", "0.0%"],
+    ["2026-10-19", "1", "100.0%", "100.0%", "0.0%", "0.0%", "0.0%", "0.0%", "0.0%", ""],
+    ["2026-10-26", "0", DASH, DASH, DASH, DASH, DASH, DASH, "", ""],
+    ["2026-11-02", "0", DASH, DASH, DASH, DASH, DASH, "", "", ""],
+    ["2026-11-09", "0", DASH, DASH, DASH, DASH, "", "", "", ""],
+    ["2026-11-16", "0", DASH, DASH, DASH, "", "", "", "", ""],
+    ["2026-11-23", "1", "100.0%", "100.0%", "", "", "", "", "", ""],
+    ["2026-11-30", "2", "100.0%", "", "", "", "", "", "", ""],
+]
+
+
+@pytest.fixture
+def cohorts(reader, shop):
+    from warehouse.modeling.runs import model_run
+
+    load(retention_events())
+    model_run()
+    return reader
+
+
+def test_retention_cohorts_counted_by_hand(cohorts):
+    html = cohorts.get(f"/dashboards/shop/retention/?{RANGE}").content.decode()
+    assert table_rows(html, "retention") == RETENTION
+    assert "secret-other-site" not in html
+
+
+def test_retention_cells_are_shaded_by_their_share(cohorts):
+    html = cohorts.get(f"/dashboards/shop/retention/?{RANGE}").content.decode()
+    first = re.search(r'<table id="retention".*?<tbody>\s*<tr>(.*?)</tr>', html, re.S).group(1)
+    shades = re.findall(r'style="background:rgba\(102, 56, 182, ([0-9.]+)\)"', first)
+    assert [float(s) for s in shades] == [0.45, 0.15, 0.15, 0.15, 0.0, 0.0, 0.0, 0.0]
+    assert 'title="1 of 3 visitors"' in first
+
+
+def test_retention_weeks_follow_the_end_of_the_range(cohorts):
+    # Ending on Sun 29 Nov: the window is 5 Oct ... 23 Nov, so h (first seen 5 Oct) is a cohort of its own, back
+    # in week 2; g (Mon 30 Nov site time) falls outside.
+    html = cohorts.get("/dashboards/shop/retention/?period=custom&from=2026-11-01&to=2026-11-29").content.decode()
+    rows = table_rows(html, "retention")
+    assert [row[0] for row in rows] == ["2026-10-05", "2026-10-12", "2026-10-19", "2026-10-26", "2026-11-02",
+                                       "2026-11-09", "2026-11-16", "2026-11-23"]
+    assert rows[0][:5] == ["2026-10-05", "1", "100.0%", "0.0%", "100.0%"]
+    assert rows[-1][:4] == ["2026-11-23", "1", "100.0%", ""]
+
+
+def test_retention_through_a_share_link(client, cohorts, shop):
+    from dashboards.models import ShareLink
+
+    link = ShareLink.objects.create(site=shop, key="r" * 22)
+    client.logout()
+    html = client.get(f"/dashboards/shared/{link.key}/retention/?{RANGE}").content.decode()
+    assert table_rows(html, "retention") == RETENTION
+
+
+def test_retention_follows_the_access_rules_of_every_page(client, outsider, shop):
+    response = client.get("/dashboards/shop/retention/")
+    assert response.status_code == 302 and response.url.startswith("/accounts/login/")
+    client.force_login(outsider)
+    assert client.get("/dashboards/shop/retention/").status_code == 404
+
+
+def test_retention_before_the_models_run_says_so(reader):
+    load(retention_events())
+    html = reader.get(f"/dashboards/shop/retention/?{RANGE}").content.decode()
+    assert 'id="retention-unavailable"' in html and 'id="retention"' not in html
+
+
+def test_retention_with_filters_is_a_clear_400(cohorts):
+    response = cohorts.get(f"/dashboards/shop/retention/?{RANGE}&f=country:is:FR")
+    assert response.status_code == 400 and b'id="error"' in response.content
