@@ -23,6 +23,8 @@ def _string(field: str) -> Callable[[Event, str], None]:
     def assign(event: Event, value: str) -> None:
         event[field] = value
 
+    assign.field = field
+    assign.fields = (field,)
     return assign
 
 
@@ -30,6 +32,7 @@ def _converted(field: str, convert: Callable[[str], Any]) -> Callable[[Event, st
     def assign(event: Event, value: str) -> None:
         event[field] = convert(value)
 
+    assign.fields = (field,)
     return assign
 
 
@@ -37,6 +40,7 @@ def _size(width_field: str, height_field: str) -> Callable[[Event, str], None]:
     def assign(event: Event, value: str) -> None:
         event[width_field], event[height_field] = cv.to_size(value)
 
+    assign.fields = (width_field, height_field)
     return assign
 
 
@@ -44,6 +48,7 @@ def _base64(field: str) -> Callable[[Event, str], None]:
     def assign(event: Event, value: str) -> None:
         event[field] = cv.decode_base64url(value)
 
+    assign.fields = (field,)
     return assign
 
 
@@ -127,26 +132,54 @@ TRANSFORMS: dict[str, Callable[[Event, str], None]] = {
 SECOND_PASS: dict[str, Callable[[Event, str], None]] = {"tnuid": _string("network_userid")}
 
 
-_ORDER = {name: position for position, name in enumerate(TRANSFORMS)}
+# Plain string parameters are copied without a function call: most of an event's parameters are these.
+_ALL = {**TRANSFORMS, **SECOND_PASS}
+_PLAIN = {name: assign.field for name, assign in _ALL.items() if hasattr(assign, "field")}
+_CONVERTED = {name: assign for name, assign in _ALL.items() if name not in _PLAIN}
+
+
+def _conflict_groups() -> list[tuple[str, ...]]:
+    """Parameters feeding the same field, in the order that decides the winner (the later one wins)."""
+    by_field: dict[str, list[str]] = {}
+    for name, assign in _ALL.items():
+        for field in assign.fields:
+            by_field.setdefault(field, []).append(name)
+    return [tuple(names) for names in by_field.values() if len(names) > 1]
+
+
+_CONFLICTS = _conflict_groups()
+_CONFLICTING = frozenset(name for group in _CONFLICTS for name in group)
 
 
 def transform(parameters: dict[str, str], event: Event) -> list[ParseError]:
     """Fill `event` from `parameters`; return every conversion error (the event is then a bad row).
 
-    Parameters apply in the table's order whatever their order on the wire, so when two feed one field
-    (`co`/`cx`, `se_ca`/`ev_ca`, `ti_nm`/`ti_na`) the outcome is deterministic; `tnuid` comes last.
+    When two parameters feed one field (`co`/`cx`, `se_ca`/`ev_ca`, `ti_nm`/`ti_na`, `nuid`/`tnuid`) the one
+    later in the table wins whatever their order on the wire, so the outcome is deterministic.
     """
     errors: list[ParseError] = []
-    present = sorted((name for name in parameters if name in _ORDER), key=_ORDER.__getitem__)
-    if "tnuid" in parameters:
-        present.append("tnuid")
-    for name in present:
-        value = parameters[name]
-        if value is None or value == "":
+    losers = _losing_parameters(parameters) if len(_CONFLICTING.intersection(parameters)) > 1 else ()
+    plain, converted = _PLAIN, _CONVERTED
+    for name, value in parameters.items():
+        if not value or name in losers:
             continue
-        assign = TRANSFORMS.get(name) or SECOND_PASS[name]
+        field = plain.get(name)
+        if field is not None:
+            event[field] = value
+            continue
+        assign = converted.get(name)
+        if assign is None:
+            continue
         try:
             assign(event, value)
         except cv.ConversionError as error:
             errors.append(ParseError(name, value, str(error)))
     return errors
+
+
+def _losing_parameters(parameters: dict[str, str]) -> set[str]:
+    losers: set[str] = set()
+    for group in _CONFLICTS:
+        present = [name for name in group if parameters.get(name)]
+        losers.update(present[:-1])
+    return losers

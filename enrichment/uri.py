@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -20,8 +21,12 @@ class UrlParts:
     fragment: str | None
 
 
+@functools.lru_cache(maxsize=16384)
 def split_url(url: str) -> UrlParts:
-    """Split like enrich: spaces become %20 first; the port defaults to 80, or 443 for https."""
+    """Split like enrich: spaces become %20 first; the port defaults to 80, or 443 for https.
+
+    Cached: pages and referrers repeat endlessly in real traffic, and the parts are immutable.
+    """
     candidate = url.strip().replace(" ", "%20")
     try:
         parts = urlsplit(candidate)

@@ -7,7 +7,9 @@ with only that event) and the batch's valid events are kept; Snowplow rejects th
 from __future__ import annotations
 
 import base64
+import functools
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from enrichment.adapters.base import Adapter, AdapterResult, input_data
@@ -96,7 +98,11 @@ class Tp2Adapter(Adapter):
     def add_event(self, result: AdapterResult, payload: LoadedPayload, schema: str, event: Any,
                   query: dict[str, str], content_type: str, batch_size: int) -> None:
         """Validate one event of the batch on its own; a failure is that event's bad row only."""
-        reports = iglu.validate_instance({"schema": schema, "data": [event]})
+        record = flat_string_record(schema)
+        if record is not None and record.accepts(event):
+            reports = []
+        else:
+            reports = iglu.validate_instance({"schema": schema, "data": [event]})
         if reports:
             single_body = json.dumps({"schema": schema, "data": [event]}, ensure_ascii=False, separators=(",", ":"))
             app_id = event.get("aid", "") if isinstance(event, dict) and isinstance(event.get("aid"), str) else ""
@@ -107,6 +113,43 @@ class Tp2Adapter(Adapter):
         parameters = {**event, **query}
         single = (schema, event) if batch_size > 1 else None
         result.events.append(RawEvent(self.vendor, self.version, parameters, payload, content_type, single))
+
+
+@dataclass(frozen=True)
+class FlatStringRecord:
+    """An array-of-records schema whose items are objects of string properties, without extra keys."""
+
+    allowed: frozenset[str]
+    required: frozenset[str]
+
+    def accepts(self, event: Any) -> bool:
+        """Exactly the schema's verdict for one item; the full validator runs only to explain a refusal."""
+        return (type(event) is dict and self.required.issubset(event) and self.allowed.issuperset(event)
+                and all(type(value) is str for value in event.values()))
+
+
+_TOP_KEYS = {"$schema", "self", "description", "type", "items", "minItems"}
+_ITEM_KEYS = {"type", "properties", "required", "additionalProperties", "description"}
+
+
+@functools.lru_cache(maxsize=64)
+def flat_string_record(schema_uri: str) -> FlatStringRecord | None:
+    """Recognise Snowplow's payload_data shape (built-in, so immutable) to check events without a validator."""
+    if not schema_uri.startswith("iglu:com.snowplowanalytics.snowplow/payload_data/"):
+        return None
+    try:
+        schema = iglu.resolve_schema(schema_uri)
+    except iglu.IgluError:
+        return None
+    items = schema.get("items")
+    if (set(schema) - _TOP_KEYS or schema.get("type") != "array" or schema.get("minItems", 0) > 1
+            or not isinstance(items, dict) or set(items) - _ITEM_KEYS or items.get("type") != "object"
+            or items.get("additionalProperties") is not False):
+        return None
+    properties = items.get("properties", {})
+    if any(spec != {"type": "string"} for spec in properties.values()):
+        return None
+    return FlatStringRecord(frozenset(properties), frozenset(items.get("required", ())))
 
 
 class RedirectAdapter(Adapter):

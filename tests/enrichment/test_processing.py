@@ -200,3 +200,23 @@ def test_the_pii_enrichment_emit_event_loads_a_pii_transformation_event_linked_t
     assert pii["event_name"] == "pii_transformation" and pii["platform"] == "srv"
     assert pii["contexts"]["data"][0]["data"] == {"parentEventId": EID}
     assert pii["derived_tstamp"] == pii["collector_tstamp"]
+
+
+@pytest.mark.parametrize("version", ["1-0-0", "1-0-1", "1-0-2", "1-0-3", "1-0-4"])
+@pytest.mark.parametrize("event", [
+    {"e": "pv", "p": "web", "tv": "t"},
+    {"e": "pv", "p": "web"},
+    {"e": "pv", "p": "web", "tv": 1},
+    {"e": "pv", "p": "web", "tv": "t", "unknown": "x"},
+    {"e": "pv", "p": "web", "tv": "t", "ttm": "1"},
+    {"e": "pv", "p": "web", "tv": "t", "aid": None},
+    ["not", "an", "object"],
+])
+def test_the_fast_payload_data_check_agrees_with_the_schema_validator(version, event):
+    from enrichment.adapters.tracker_protocol import flat_string_record
+    from iglu import api as iglu
+
+    uri = f"iglu:com.snowplowanalytics.snowplow/payload_data/jsonschema/{version}"
+    record = flat_string_record(uri)
+    assert record is not None
+    assert record.accepts(event) == (iglu.validate_instance({"schema": uri, "data": [event]}) == [])
