@@ -40,6 +40,7 @@ class EnrichmentContext:
     output_messages: list[dict[str, Any]] = field(default_factory=list)
     derived_contexts: list[dict[str, Any]] = field(default_factory=list)
     dropped: bool = False
+    dedupe_fingerprint: str | None = None  # set by the fingerprint enrichment when its hash is the same one
 
 
 @dataclass
@@ -268,7 +269,7 @@ def enrich_event(raw: RawEvent, phase_2: list[tuple[str, Step]] | None = None) -
         return _bad_row(ctx, "enrichment_failures", ctx.enrichment_messages)
     if ctx.output_messages:
         return _bad_row(ctx, "schema_violations", ctx.output_messages)
-    return EnrichedEvent(ctx.event, event_fingerprint(raw.parameters), raw)
+    return EnrichedEvent(ctx.event, ctx.dedupe_fingerprint or event_fingerprint(raw.parameters), raw)
 
 
 def _bad_row(ctx: EnrichmentContext, badrow_type: str, messages: list[dict[str, Any]]) -> BadRowData:

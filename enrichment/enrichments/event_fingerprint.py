@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from enrichment.enrichments.base import Enrichment
-from enrichment.fingerprint import ALGORITHMS, event_fingerprint
+from enrichment.fingerprint import ALGORITHMS, DEDUPE_EXCLUDED, event_fingerprint
 
 
 @dataclass(frozen=True)
@@ -33,5 +33,7 @@ class EventFingerprintEnrichment(Enrichment):
         return EventFingerprintConfig(algorithm, frozenset(parameters.get("excludeParameters") or ()))
 
     def enrich(self, ctx: Any) -> None:
-        ctx.event["event_fingerprint"] = event_fingerprint(ctx.raw.parameters, self.config.excluded,
-                                                           self.config.algorithm)
+        fingerprint = event_fingerprint(ctx.raw.parameters, self.config.excluded, self.config.algorithm)
+        ctx.event["event_fingerprint"] = fingerprint
+        if self.config.algorithm == "MD5" and self.config.excluded == DEDUPE_EXCLUDED:
+            ctx.dedupe_fingerprint = fingerprint  # the same hash de-duplication needs: not computed twice

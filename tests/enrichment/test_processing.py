@@ -220,3 +220,22 @@ def test_the_fast_payload_data_check_agrees_with_the_schema_validator(version, e
     record = flat_string_record(uri)
     assert record is not None
     assert record.accepts(event) == (iglu.validate_instance({"schema": uri, "data": [event]}) == [])
+
+
+def test_the_fingerprint_enrichment_hash_is_reused_for_deduplication_only_when_it_is_the_same_hash():
+    from enrichment.config import get_pipeline, reset_pipeline
+    from enrichment.configuration import enrichment_config_save
+    from enrichment.fingerprint import event_fingerprint
+    from enrichment.models import EnrichmentConfig
+
+    params = {"e": "pv", "eid": EID, "p": "web", "tv": "t", "stm": "1700000000000"}
+    for algorithm, excluded in (("MD5", ["cv", "eid", "nuid", "stm"]), ("SHA1", ["eid"])):
+        EnrichmentConfig.objects.all().delete()
+        reset_pipeline()
+        enrichment_config_save("event_fingerprint_config", {
+            "schema": "iglu:com.snowplowanalytics.snowplow/event_fingerprint_config/jsonschema/1-0-1",
+            "data": {"vendor": "com.snowplowanalytics.snowplow", "name": "event_fingerprint_config", "enabled": True,
+                     "parameters": {"excludeParameters": excluded, "hashAlgorithm": algorithm}}})
+        (good,) = process_payload(collector_payload("/i", params), get_pipeline()).good
+        assert good.fingerprint == event_fingerprint(params)  # always the de-duplication hash
+        assert good.event["event_fingerprint"] == event_fingerprint(params, frozenset(excluded), algorithm)
