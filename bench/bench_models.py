@@ -127,6 +127,8 @@ def load(events, batch: int = 5000) -> int:
             with transaction.atomic():
                 loaded += batch_load(buffer, [f"bench-{uuid.uuid4()}"]).events_loaded
             buffer = []
+            if loaded % 200_000 < batch:
+                print(f"  ... {loaded:,} events loaded", flush=True)
     if buffer:
         with transaction.atomic():
             loaded += batch_load(buffer, [f"bench-{uuid.uuid4()}"]).events_loaded
@@ -245,6 +247,10 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--sizes", type=int, nargs="+", default=[1_000_000])
     parser.add_argument("--repeat", type=int, default=20)
+    parser.add_argument("--raw-repeat", type=int, default=3, help="runs of each raw atomic.events query (slow)")
+    parser.add_argument("--refresh", action="store_true",
+                        help="full model refresh even when the data set is already there (after a model change)")
+    parser.add_argument("--generate-only", action="store_true", help="load and model up to the sizes, no timings")
     args = parser.parse_args()
     default = "postgres://postgres@127.0.0.1:5432/snowplow"
     os.environ["DATABASE_URL"] = bench_database_url(os.environ.get("DATABASE_URL", default))
@@ -280,11 +286,17 @@ def main() -> None:
 
             partitions_ensure(months_back=13, months_ahead=1)
             loaded = load(generator.events(size - have, now - dt.timedelta(days=365), now - dt.timedelta(hours=1)))
-            print(f"loaded {loaded:,} events through batch_load in {time.perf_counter() - started:.0f} s")
+            print(f"loaded {loaded:,} events through batch_load in {time.perf_counter() - started:.0f} s", flush=True)
             have += loaded
             started = time.perf_counter()
             result = model_run(full_refresh=True)
-            print(f"full refresh: {result.sessions:,} sessions in {time.perf_counter() - started:.0f} s")
+            print(f"full refresh: {result.sessions:,} sessions in {time.perf_counter() - started:.0f} s", flush=True)
+        elif args.refresh and size == args.sizes[0]:
+            started = time.perf_counter()
+            result = model_run(full_refresh=True)
+            print(f"full refresh: {result.sessions:,} sessions in {time.perf_counter() - started:.0f} s", flush=True)
+        if args.generate_only:
+            continue
         hour = list(generator.events(max(100, size // 8760), now - dt.timedelta(hours=1), now))
         load(hour)
         have += len(hour)
@@ -302,10 +314,11 @@ def main() -> None:
                       "r_lo": now.replace(tzinfo=None) - dt.timedelta(weeks=8)}
             for name, fn in questions(site, days, today).items():
                 p50, p95 = timed(fn, args.repeat)
-                r50, r95 = timed(raw(RAW[name], params), max(1, min(3, args.repeat)))
+                r50, r95 = timed(raw(RAW[name], params), max(1, min(args.raw_repeat, args.repeat)))
                 rows.append((days, name, p50, p95, r50, r95))
                 print(f"{days:>4} d  {name:<18} models p50 {p50:8.1f} ms  p95 {p95:8.1f} ms   "
-                      f"raw atomic.events p50 {r50:9.1f} ms  p95 {r95:9.1f} ms   x{r50 / max(p50, 0.01):.0f}")
+                      f"raw atomic.events p50 {r50:9.1f} ms  p95 {r95:9.1f} ms   x{r50 / max(p50, 0.01):.0f}",
+                      flush=True)
         curve.append((have, incremental, rows))
         explain_dashboard(site, today)
     print("\ngrowth curve (p95 ms of the models at 365 days; incremental run s):")

@@ -46,9 +46,13 @@ Functions (all read-only, one or two queries each):
     -> list[(value, PropertyTotals)]: the most frequent values of one property of one event.
 - get_model_status() -> dict: last run time, its duration and the high-water load time (for a "data as of").
 
-`filters` is a dict {dimension: value}. With no filter, or one filter and no breakdown, answers come from the
-rollups (milliseconds). Other combinations are answered from derived.sessions / derived.page_views (exact
-visitors, slower on long ranges).
+`filters` is a dict {dimension: value} (equality) or a list of `Condition(dimension, value, op="is", prop="")`:
+dimension any of DIMENSIONS but "all" (session dimensions, "page", "event", "goal") or "prop" for a custom
+property of custom events (then `prop` is its name, value compared as text: "pro", "3"); op "is" | "is_not" |
+"contains" (case-insensitive). All conditions must hold (AND), scoped to sessions (warehouse.modeling.filtered
+says exactly what each one means). With no filter, or one "is" filter on a dimension and no breakdown, answers
+come from the rollups (milliseconds). Everything else (several filters, is_not/contains, custom properties,
+filtered breakdowns) is answered from derived.sessions / page_views / events with exact visitors.
 
 Raises UnsupportedQuery (a ValueError) for an unknown dimension, interval or ordering.
 """
@@ -59,7 +63,7 @@ import datetime as dt
 
 from django.db import connection
 
-from warehouse.modeling import reports
+from warehouse.modeling import filtered, reports
 from warehouse.modeling.analysis import (
     FunnelResult,
     FunnelStep,
@@ -70,6 +74,7 @@ from warehouse.modeling.analysis import (
     list_property_values,
     list_retention,
 )
+from warehouse.modeling.filtered import Condition
 from warehouse.modeling.realtime import Realtime, get_realtime
 from warehouse.modeling.reports import BreakdownRow, Metrics, TimeseriesPoint, UnsupportedQuery
 from warehouse.modeling.rollups import DIMENSIONS
@@ -77,6 +82,7 @@ from warehouse.modeling.rollups import DIMENSIONS
 __all__ = [
     "DIMENSIONS",
     "BreakdownRow",
+    "Condition",
     "FunnelResult",
     "FunnelStep",
     "Metrics",
@@ -96,28 +102,29 @@ __all__ = [
     "list_timeseries",
 ]
 
-Filters = dict[str, str] | None
+Filters = dict[str, str] | list[Condition] | tuple[Condition, ...] | None
 
 
-def _single(filters: Filters) -> tuple[str, str]:
-    if not filters:
-        return "all", ""
-    (dimension, value), *rest = filters.items()
-    if rest:
-        raise UnsupportedQuery("several filters at once are not supported yet")
-    return dimension, value
+def _single(conditions: list[Condition]) -> tuple[str, str]:
+    return (conditions[0].dimension, conditions[0].value) if conditions else ("all", "")
 
 
 def get_overview(site, start: dt.date, end: dt.date, filters: Filters = None, include_bots: bool = False) -> Metrics:
     """Totals for site-local days start..end (the headline numbers)."""
-    dimension, value = _single(filters)
+    conditions = filtered.as_conditions(filters)
+    if filtered.needs_tables(conditions):
+        return filtered.get_filtered_totals(site, start, end, conditions, include_bots)
+    dimension, value = _single(conditions)
     return reports.get_totals(site, start, end, dimension, value, include_bots)
 
 
 def list_timeseries(site, start: dt.date, end: dt.date, interval: str = "day", filters: Filters = None,
                     include_bots: bool = False) -> list[TimeseriesPoint]:
     """Metrics per site-local hour, day, ISO week or month from start to end (the main chart)."""
-    dimension, value = _single(filters)
+    conditions = filtered.as_conditions(filters)
+    if filtered.needs_tables(conditions):
+        return filtered.list_filtered_timeseries(site, start, end, conditions, interval, include_bots)
+    dimension, value = _single(conditions)
     return reports.list_timeseries(site, start, end, interval, dimension, value, include_bots)
 
 
@@ -125,8 +132,10 @@ def list_breakdown(site, dimension: str, start: dt.date, end: dt.date, filters: 
                    order_by: str = "visitors", limit: int = 10, offset: int = 0,
                    include_bots: bool = False) -> list[BreakdownRow]:
     """The top values of `dimension` for site-local days start..end (top pages, sources, countries, ...)."""
-    if filters:
-        raise UnsupportedQuery("filtered breakdowns are not supported yet")
+    conditions = filtered.as_conditions(filters)
+    if conditions:
+        return filtered.list_filtered_breakdown(site, dimension, start, end, conditions, order_by, limit, offset,
+                                                include_bots)
     return reports.list_breakdown(site, dimension, start, end, order_by, limit, offset, include_bots)
 
 
