@@ -14,6 +14,7 @@ import fastjsonschema
 from jsonschema import Draft4Validator, FormatChecker
 from jsonschema_specifications import REGISTRY as SPECIFICATIONS
 
+from iglu.fastpath import compile_predicate
 from iglu.formats import FORMAT_CHECKS
 from iglu.reports import data_reports
 
@@ -46,13 +47,22 @@ def _known_or_refused(uri: str) -> Any:
 
 
 class SchemaValidator:
-    """Validate instances of one schema; `errors()` returns Snowplow data reports, `[]` when valid."""
+    """Validate instances of one schema; `errors()` returns Snowplow data reports, `[]` when valid.
+
+    Three tiers: the predicate iglu.fastpath generates for the flat shapes Snowplow schemas use (True only for
+    valid instances), else fastjsonschema's compiled code for the other schemas, and always jsonschema's
+    Draft4Validator for the full error list of an instance the faster tiers did not accept.
+    """
 
     def __init__(self, schema: dict[str, Any]) -> None:
         self.full = Draft4Validator(schema, format_checker=FORMAT_CHECKER)
-        self.fast = _compile_fast(schema)
+        self.accepts = compile_predicate(schema)
+        self.fast = None if self.accepts is not None else _compile_fast(schema)
 
     def is_valid(self, instance: Any) -> bool:
+        accepts = self.accepts
+        if accepts is not None:
+            return accepts(instance) or self.full.is_valid(instance)
         if self.fast is not None:
             try:
                 self.fast(instance)
@@ -62,7 +72,11 @@ class SchemaValidator:
         return self.full.is_valid(instance)
 
     def errors(self, instance: Any) -> list[dict[str, Any]]:
-        if self.fast is not None:
+        accepts = self.accepts
+        if accepts is not None:
+            if accepts(instance):
+                return []
+        elif self.fast is not None:
             try:
                 self.fast(instance)
                 return []
