@@ -14,8 +14,9 @@ from django.utils.html import format_html, format_html_join
 
 from iglu import api as iglu
 from iglu.errors import IgluError, InvalidSchema, PublicationRefused
-from iglu.models import ApiKey, Schema
+from iglu.models import ApiKey, ResolverConfig, Schema
 from iglu.publishing import check_publication, schema_publish
+from iglu.resolver_config import ResolverConfigError, parse_resolver_config, resolver_config_import
 
 
 class SchemaForm(forms.ModelForm):
@@ -130,3 +131,71 @@ class SchemaAdmin(admin.ModelAdmin):
 class ApiKeyAdmin(admin.ModelAdmin):
     list_display = ["key", "vendor_prefix", "permission", "created_at"]
     search_fields = ["vendor_prefix"]
+
+
+class ResolverConfigForm(forms.ModelForm):
+    """Upload the `iglu_resolver.json` a Snowplow user already has, or paste it; errors are shown on the form."""
+
+    upload = forms.FileField(label="iglu_resolver.json", required=False, help_text="Snowplow's resolver file")
+    text = forms.CharField(
+        label="…or paste it",
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 16, "cols": 100, "style": "font-family: monospace"}),
+    )
+
+    class Meta:
+        model = ResolverConfig
+        fields: list[str] = []
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean()
+        upload, text = cleaned.get("upload"), cleaned.get("text")
+        if upload is None and not (text or "").strip():
+            raise forms.ValidationError("Choose an iglu_resolver.json file or paste its content.")
+        content = upload.read() if upload is not None else text
+        self.file_name = upload.name if upload is not None else "pasted"
+        try:
+            parse_resolver_config(json.loads(content))
+        except (ResolverConfigError, IgluError) as error:
+            self.add_error("upload" if upload is not None else "text", str(error))
+        except ValueError as error:
+            self.add_error("upload" if upload is not None else "text", f"The file is not valid JSON: {error}")
+        self.content = content
+        return cleaned
+
+
+@admin.register(ResolverConfig)
+class ResolverConfigAdmin(admin.ModelAdmin):
+    """Imported resolver configurations; the newest is in use. Rows are read-only: import a new file to change."""
+
+    form = ResolverConfigForm
+    list_display = ["__str__", "repositories", "uploaded_by", "in_use"]
+
+    def get_fields(self, request: HttpRequest, obj: ResolverConfig | None = None) -> list[str]:
+        return ["upload", "text"] if obj is None else ["file_name", "uploaded_at", "uploaded_by", "pretty"]
+
+    def get_readonly_fields(self, request: HttpRequest, obj: ResolverConfig | None = None) -> list[str]:
+        return [] if obj is None else ["file_name", "uploaded_at", "uploaded_by", "pretty"]
+
+    def has_change_permission(self, request: HttpRequest, obj: ResolverConfig | None = None) -> bool:
+        return obj is None and super().has_change_permission(request, obj)
+
+    @admin.display(description="Repositories (after the built-in schemas and the database registry)")
+    def repositories(self, obj: ResolverConfig) -> str:
+        return ", ".join(obj.repository_names) or "none"
+
+    @admin.display(description="In use", boolean=True)
+    def in_use(self, obj: ResolverConfig) -> bool:
+        return ResolverConfig.objects.values_list("pk", flat=True).first() == obj.pk
+
+    @admin.display(description="Configuration")
+    def pretty(self, obj: ResolverConfig) -> str:
+        return format_html("<pre>{}</pre>", json.dumps(obj.configuration, indent=2))
+
+    def save_model(self, request: HttpRequest, obj: ResolverConfig, form: ResolverConfigForm, change: bool) -> None:
+        """Import through the domain function, which stores the row and tells every process to reload."""
+        row = resolver_config_import(form.content, file_name=form.file_name, user=request.user)
+        obj.pk = row.pk
+        obj.configuration = row.configuration
+        obj.uploaded_at = row.uploaded_at
+        messages.info(request, "The resolver now uses this configuration.")

@@ -75,3 +75,30 @@ class ApiKey(models.Model):
 
     def covers(self, vendor: str) -> bool:
         return self.vendor_prefix == "*" or vendor.startswith(self.vendor_prefix)
+
+
+class ResolverConfig(models.Model):
+    """An imported Snowplow resolver configuration (`iglu_resolver.json`); the newest one is the one in use.
+
+    It takes precedence over settings.IGLU_RESOLVER_CONFIG. The built-in schemas and the database registry are
+    always asked first, whatever the file lists (iglu.resolver_config).
+    """
+
+    configuration = models.JSONField(help_text="The self-describing resolver configuration, as uploaded")
+    file_name = models.CharField(max_length=255, blank=True)
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+        verbose_name = "resolver configuration"
+
+    def __str__(self) -> str:
+        return f"{self.file_name or 'resolver configuration'} ({self.uploaded_at:%Y-%m-%d %H:%M})"
+
+    @property
+    def repository_names(self) -> list[str]:
+        data = self.configuration.get("data", self.configuration) if isinstance(self.configuration, dict) else {}
+        return [repo.get("name", "?") for repo in data.get("repositories", []) if isinstance(repo, dict)]

@@ -8,17 +8,21 @@ schemas and the database registry are always added in front, as iglu-scala-clien
 from __future__ import annotations
 
 import json
+import logging
 import threading
 from pathlib import Path
 from typing import Any
 
 from django.conf import settings
+from django.db import transaction
 
 from iglu.errors import IgluError
 from iglu.keys import SchemaCriterion, parse_schema_key
 from iglu.repositories import BuiltinRepository, DatabaseRepository, EmbeddedRepository, HttpRepository, Repository
 from iglu.resolver import Resolver
 from iglu.validation import SchemaValidator
+
+logger = logging.getLogger(__name__)
 
 RESOLVER_CONFIG_CRITERION = SchemaCriterion.parse("iglu:com.snowplowanalytics.iglu/resolver-config/jsonschema/1-0-*")
 LATEST_RESOLVER_CONFIG = "iglu:com.snowplowanalytics.iglu/resolver-config/jsonschema/1-0-3"
@@ -109,7 +113,55 @@ def reset_resolver() -> None:
         _resolver = None
 
 
+def resolver_config_import(text: str | bytes, file_name: str = "", user: Any = None) -> Any:
+    """Store an uploaded `iglu_resolver.json` once it parses and validates; it becomes the configuration in use.
+
+    Raises ResolverConfigError naming the problem (bad JSON, not a resolver configuration, duplicate names...);
+    nothing is stored then. Caches are dropped after the commit and workers are told to reload (DESIGN 10).
+    """
+    from iglu.models import ResolverConfig
+    from iglu.publishing import _bump_configuration_version
+
+    try:
+        config = json.loads(text)
+    except ValueError as error:
+        raise ResolverConfigError(f"The file is not valid JSON: {error}") from error
+    if isinstance(config, dict) and not ("schema" in config and "data" in config):
+        config = {"schema": LATEST_RESOLVER_CONFIG, "data": config}
+    parse_resolver_config(config)
+    with transaction.atomic():
+        row = ResolverConfig.objects.create(
+            configuration=config,
+            file_name=file_name[:255],
+            uploaded_by=user if getattr(user, "is_authenticated", False) else None,
+        )
+        transaction.on_commit(_forget_resolver)
+        transaction.on_commit(_bump_configuration_version)
+    return row
+
+
+def _forget_resolver() -> None:
+    from iglu.api import clear_caches
+
+    clear_caches()
+
+
+def _imported_config() -> dict[str, Any] | None:
+    """The newest configuration imported in the admin, or None (also when the database cannot be asked)."""
+    from iglu.models import ResolverConfig
+
+    try:
+        row = ResolverConfig.objects.order_by("-uploaded_at", "-pk").values_list("configuration", flat=True).first()
+    except Exception as error:  # no database (bench, scripts) or no table yet: settings decide
+        logger.debug("No imported resolver configuration: %s", error)
+        return None
+    return row
+
+
 def _resolver_from_settings() -> Resolver:
+    imported = _imported_config()
+    if imported is not None:
+        return parse_resolver_config(imported)
     configured = getattr(settings, "IGLU_RESOLVER_CONFIG", None)
     if not configured:
         return parse_resolver_config(default_resolver_config())
