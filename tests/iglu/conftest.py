@@ -3,6 +3,7 @@
 import pytest
 
 from iglu.api import clear_caches
+from tests.enrichments.test_admin_browser import page  # noqa: F401 - a logged-in headless Chromium page
 
 
 @pytest.fixture(autouse=True)

@@ -1,9 +1,11 @@
-"""The schema registry admin in headless Chromium: search, edit with inline errors, validate an instance."""
+"""The schema registry admin in headless Chromium: search, edit with inline errors, validate an instance.
+
+The logged-in `page` fixture is the enrichment admin test's, made available by tests/iglu/conftest.py.
+"""
 
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -11,9 +13,6 @@ from iglu.models import Schema
 from iglu.publishing import schema_publish
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu"]
-PASSWORD = "a-Long-pass-123"
 META = "http://iglucentral.com/schemas/com.snowplowanalytics.self-desc/schema/jsonschema/1-0-0#"
 
 
@@ -26,26 +25,6 @@ def _schema(vendor, name, version="1-0-0", **properties):
         "required": ["plan"],
         "additionalProperties": False,
     }
-
-
-@pytest.fixture
-def page(live_server, django_user_model, monkeypatch):
-    # Playwright's sync API runs an event loop in this thread; the ORM calls here are still synchronous.
-    monkeypatch.setenv("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    from playwright.sync_api import sync_playwright
-
-    django_user_model.objects.create_superuser("admin", "admin@example.com", PASSWORD)
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        page = browser.new_page()
-        page.goto(f"{live_server.url}/admin/login/")
-        page.fill("#id_username", "admin")
-        page.fill("#id_password", PASSWORD)
-        page.click("input[type=submit]")
-        yield page
-        browser.close()
 
 
 def test_search_edit_with_inline_errors_and_validate_an_instance(page, live_server):

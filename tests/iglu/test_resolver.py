@@ -134,27 +134,31 @@ def test_backoff_grows_as_500_ms_plus_4_to_the_attempts_ms_capped_at_60_s():
     assert retry_backoff_seconds(30) == 60.0
 
 
+# The example of Snowplow's enrich (`config/iglu_resolver.json`, spec 4.3), as a user already has it.
+SNOWPLOW_RESOLVER_FILE = {
+    "schema": "iglu:com.snowplowanalytics.iglu/resolver-config/jsonschema/1-0-1",
+    "data": {
+        "cacheSize": 500,
+        "repositories": [
+            {
+                "name": "Iglu Central",
+                "priority": 0,
+                "vendorPrefixes": ["com.snowplowanalytics"],
+                "connection": {"http": {"uri": "http://iglucentral.com"}},
+            },
+            {
+                "name": "Iglu Central - GCP Mirror",
+                "priority": 1,
+                "vendorPrefixes": ["com.snowplowanalytics"],
+                "connection": {"http": {"uri": "http://mirror01.iglucentral.com"}},
+            },
+        ],
+    },
+}
+
+
 def test_a_resolver_config_file_from_snowplow_is_accepted():
-    config = {
-        "schema": "iglu:com.snowplowanalytics.iglu/resolver-config/jsonschema/1-0-1",
-        "data": {
-            "cacheSize": 500,
-            "repositories": [
-                {
-                    "name": "Iglu Central",
-                    "priority": 0,
-                    "vendorPrefixes": ["com.snowplowanalytics"],
-                    "connection": {"http": {"uri": "http://iglucentral.com"}},
-                },
-                {
-                    "name": "Iglu Central - GCP Mirror",
-                    "priority": 1,
-                    "vendorPrefixes": ["com.snowplowanalytics"],
-                    "connection": {"http": {"uri": "http://mirror01.iglucentral.com"}},
-                },
-            ],
-        },
-    }
+    config = SNOWPLOW_RESOLVER_FILE
     r = parse_resolver_config(json.dumps(config))
     assert [repo.name for repo in r.repositories] == [
         "Built-in schemas",

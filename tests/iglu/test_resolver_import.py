@@ -11,30 +11,11 @@ from iglu.errors import SchemaNotFound
 from iglu.models import ResolverConfig
 from iglu.repositories import EmbeddedRepository, HttpRepository
 from iglu.resolver_config import ResolverConfigError, get_resolver, resolver_config_import
+from tests.iglu.test_resolver import SNOWPLOW_RESOLVER_FILE
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
-# The example of Snowplow's enrich (`config/iglu_resolver.json`, spec 4.3), as a user already has it.
-SNOWPLOW_FILE = {
-    "schema": "iglu:com.snowplowanalytics.iglu/resolver-config/jsonschema/1-0-1",
-    "data": {
-        "cacheSize": 500,
-        "repositories": [
-            {
-                "name": "Iglu Central",
-                "priority": 0,
-                "vendorPrefixes": ["com.snowplowanalytics"],
-                "connection": {"http": {"uri": "http://iglucentral.com"}},
-            },
-            {
-                "name": "Iglu Central - GCP Mirror",
-                "priority": 1,
-                "vendorPrefixes": ["com.snowplowanalytics"],
-                "connection": {"http": {"uri": "http://mirror01.iglucentral.com"}},
-            },
-        ],
-    },
-}
+SNOWPLOW_FILE = SNOWPLOW_RESOLVER_FILE
 
 
 def _upload(admin_client, content: bytes, name: str = "iglu_resolver.json"):
