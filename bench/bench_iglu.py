@@ -6,6 +6,10 @@ Same schemas, same instances, same process. Run from the project root:
 
 The built-in schemas resolve without touching the database; DATABASE_URL only keeps settings from starting
 the embedded PostgreSQL.
+
+"ours" is iglu.api.validate_instance on the self-describing JSON (URI lookup included): a valid instance is
+accepted by the predicate iglu.fastpath generated for the schema; an invalid one then goes through jsonschema for
+the full list of data reports (path, keyword, message), which is why invalid instances are not faster.
 """
 
 from __future__ import annotations
