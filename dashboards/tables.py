@@ -5,7 +5,8 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from dashboards import selectors
+from dashboards import crashes, ecommerce, selectors
+from dashboards.filters import DIMENSIONS
 from dashboards.query import DashboardQuery
 
 DEFAULT_ROWS = 10
@@ -31,6 +32,11 @@ class Table:
     def rows(self, query: DashboardQuery, limit: int = DEFAULT_ROWS, offset: int = 0) -> list:
         return self.fetch(query, self.dimension, limit, offset)
 
+    @property
+    def filterable(self) -> bool:
+        """Whether a click on a value can add it as a filter (products and crash messages are no dimension)."""
+        return self.dimension in DIMENSIONS
+
 
 @dataclass(frozen=True)
 class Page:
@@ -51,6 +57,7 @@ BOUNCE = Column("bounce_rate", "Bounce rate", "percent")
 CONVERSIONS = Column("conversions", "Conversions")
 PAGE_COLUMNS = (VIEWS, VISITORS, ENGAGED, BOUNCE)
 AUDIENCE = (VISITORS, SESSIONS, VIEWS)
+CRASHES = (Column("crashes", "Crashes"), Column("sessions", "Sessions"), VISITORS)
 
 
 def _table(id_: str, title: str, dimension: str, label: str, columns: tuple[Column, ...] = AUDIENCE) -> Table:
@@ -99,8 +106,20 @@ PAGES: dict[str, Page] = {page.slug: page for page in (
         _table("goal-campaigns", "Campaigns", "campaign", "Campaign", (VISITORS, SESSIONS, CONVERSIONS)),
         _table("goal-pages", "Entry pages", "entry_page", "Entry page", (VISITORS, SESSIONS, CONVERSIONS)),
     )),
+    Page("ecommerce", "Ecommerce", (
+        Table("products", "Top products", "product", (
+            _value("Product (SKU)"), Column("name", "Name", "text"), Column("category", "Category", "text"),
+            Column("quantity", "Quantity"), Column("revenue", "Revenue", "money"), Column("orders", "Orders")),
+            fetch=ecommerce.list_products),
+    )),
     Page("apps", "Apps", (
         _table("app-versions", "App versions", "app_version", "App version"),
+        Table("crash-messages", "Crashes by message", "crash_message", (_value("Message"), *CRASHES),
+              fetch=crashes.list_crashes),
+        Table("crash-exceptions", "Crashes by exception", "crash_exception", (_value("Exception"), *CRASHES),
+              fetch=crashes.list_crashes),
+        Table("crash-versions", "Crashes by app version", "crash_app_version", (_value("App version"), *CRASHES),
+              fetch=crashes.list_crashes),
     )),
 )}
 

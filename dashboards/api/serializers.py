@@ -50,3 +50,31 @@ class RowSerializer(serializers.Serializer):
     sessions = serializers.IntegerField(allow_null=True)
     engaged_seconds = serializers.FloatField(allow_null=True)
     bounce_rate = serializers.FloatField(allow_null=True)
+
+
+class EcommerceTotalsSerializer(serializers.Serializer):
+    revenue = serializers.FloatField()
+    transactions = serializers.IntegerField()
+    average_order_value = serializers.FloatField(allow_null=True)
+    items = serializers.IntegerField()
+
+
+class ProductSerializer(serializers.Serializer):
+    sku = serializers.CharField(source="value")
+    name = serializers.CharField(allow_null=True)
+    category = serializers.CharField(allow_null=True)
+    quantity = serializers.IntegerField()
+    revenue = serializers.FloatField()
+    orders = serializers.IntegerField()
+
+
+class EcommerceSerializer(serializers.Serializer):
+    site = serializers.SlugField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+    filters = serializers.ListField(child=serializers.CharField())
+    results = EcommerceTotalsSerializer()
+    comparison = EcommerceTotalsSerializer(allow_null=True)
+    next = serializers.CharField(allow_null=True)
+    previous = serializers.CharField(allow_null=True)
+    products = ProductSerializer(many=True)

@@ -9,6 +9,7 @@ endpoints = [
     path("sites/", views.SiteListView.as_view(), name="api_sites"),
     path("sites/<slug:slug>/aggregate/", views.AggregateView.as_view(), name="api_aggregate"),
     path("sites/<slug:slug>/timeseries/", views.TimeseriesView.as_view(), name="api_timeseries"),
+    path("sites/<slug:slug>/ecommerce/", views.EcommerceView.as_view(), name="api_ecommerce"),
     path("sites/<slug:slug>/breakdown/<str:dimension>/", views.BreakdownView.as_view(), name="api_breakdown"),
 ]
 

@@ -12,7 +12,7 @@ from rest_framework.response import Response
 from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
-from dashboards import selectors
+from dashboards import ecommerce, selectors
 from dashboards.access import SiteAccess, get_site_access, list_sites_with_roles
 from dashboards.api import serializers
 from dashboards.api.authentication import ApiTokenAuthentication
@@ -111,6 +111,30 @@ class BreakdownView(SiteAPIView):
             "previous": _page_link(request, limit, max(offset - limit, 0)) if offset else None,
             "results": serializers.RowSerializer(rows, many=True).data,
         })
+
+
+class EcommerceView(SiteAPIView):
+    pagination_class = BreakdownPagination
+
+    @extend_schema(parameters=[*QUERY_PARAMETERS, OpenApiParameter("limit", int), OpenApiParameter("offset", int)],
+                   responses=serializers.EcommerceSerializer,
+                   summary="Revenue, transactions, average order value and top products")
+    def get(self, request: Request, slug: str) -> Response:
+        query = self.get_query(slug)
+        paginator = self.pagination_class()
+        limit, offset = paginator.get_limit(request), paginator.get_offset(request)
+        try:
+            totals = ecommerce.get_ecommerce_totals(query)
+            previous = ecommerce.get_ecommerce_totals(query, comparison=True) if query.comparison else None
+            products = ecommerce.list_products(query, limit=limit, offset=offset)
+        except QueryError as error:
+            raise ValidationError({error.param: [error.message]}) from None
+        data = {"site": slug, "start": query.period.start, "end": query.period.end,
+                "filters": [f.expression for f in query.filters], "results": totals, "comparison": previous,
+                "next": _page_link(request, limit, offset + limit) if len(products) == limit else None,
+                "previous": _page_link(request, limit, max(offset - limit, 0)) if offset else None,
+                "products": products}
+        return Response(serializers.EcommerceSerializer(data).data)
 
 
 def _page_link(request: Request, limit: int, offset: int) -> str:

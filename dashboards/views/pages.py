@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from dashboards import selectors
+from dashboards import ecommerce, selectors
 from dashboards.access import SiteAccess, list_sites_for_user
 from dashboards.query import DashboardQuery
 from dashboards.tables import PAGES, Column
@@ -36,23 +36,27 @@ def overview(request: HttpRequest, access: SiteAccess, query: DashboardQuery) ->
     return render(request, "dashboards/overview.html", context)
 
 
-PENDING = {
-    "ecommerce": "Ecommerce (revenue, transactions, average order value, top products)",
-}
+ECOMMERCE_SUMMARY = (Column("revenue", "Revenue", "money"), Column("transactions", "Transactions"),
+                     Column("average_order_value", "Avg. order value", "money"), Column("items", "Items sold"))
 
 
 @dashboard_page()
 def table_page(request: HttpRequest, access: SiteAccess, query: DashboardQuery, page: str) -> HttpResponse:
-    if page in PENDING:
-        context = frame_context(request, access, query, page) | {"feature": PENDING[page]}
-        return render(request, "dashboards/pending.html", context)
     if page not in PAGES or page == "overview":
         raise Http404("No such page.")
     context = frame_context(request, access, query, page) | {"tables": _tables(query, page)}
+    if page == "ecommerce":
+        context["summary"] = _ecommerce_summary(query)
     if page == "geography":
         countries = selectors.list_breakdown(query, "country", limit=MAP_ROWS)
         context["map"] = {row.value: row.visitors for row in countries}
     return render(request, f"dashboards/{page}.html", context)
+
+
+def _ecommerce_summary(query: DashboardQuery) -> list[tuple]:
+    totals = ecommerce.get_ecommerce_totals(query)
+    previous = ecommerce.get_ecommerce_totals(query, comparison=True) if query.comparison else None
+    return [(c, getattr(totals, c.key), getattr(previous, c.key, None)) for c in ECOMMERCE_SUMMARY]
 
 
 def _tables(query: DashboardQuery, page: str) -> list[tuple]:
