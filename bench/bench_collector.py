@@ -19,19 +19,20 @@ import json
 import os
 import shutil
 import signal
-import socket
 import subprocess
 import sys
 import tempfile
-import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "bench"))
+sys.path.insert(0, str(ROOT))
 
 from bench_collector_load import LoadResult, asyncio_load, wrk_load  # noqa: E402
+
+from tests.collector.support import free_port, wait_for_port  # noqa: E402
 
 QUERY = (
     "e=pv&url=https%3A%2F%2Fshop.example.com%2Fproducts%2Fblue-shoes%3Futm_source%3Dnews&page=Blue%20shoes"
@@ -69,23 +70,6 @@ class Scenario:
     redis: bool = False
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for_port(port: int, timeout: float = 30.0) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        try:
-            socket.create_connection(("127.0.0.1", port), timeout=0.5).close()
-            return
-        except OSError:
-            time.sleep(0.1)
-    raise RuntimeError(f"nothing listens on port {port} after {timeout}s")
-
-
 def start_redis(directory: Path) -> tuple[subprocess.Popen, int]:
     """A private redis-server with AOF on and `appendfsync everysec` (the documented production default)."""
     port = free_port()
@@ -94,7 +78,7 @@ def start_redis(directory: Path) -> tuple[subprocess.Popen, int]:
          "--appendonly", "yes", "--appendfsync", "everysec"],
         stdout=subprocess.DEVNULL,
     )
-    wait_for_port(port)
+    wait_for_port(port, timeout=30.0)
     return process, port
 
 
@@ -107,7 +91,7 @@ def start_server(scenario: Scenario, workers: int, redis_port: int) -> tuple[sub
                "--loop", "uvloop", "--workers", str(workers), "--no-access-log", "--log-level", "warning",
                "--app-dir", str(ROOT / "bench")]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
-    wait_for_port(port)
+    wait_for_port(port, timeout=30.0)
     return process, port
 
 

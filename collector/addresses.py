@@ -46,6 +46,11 @@ def forwarded_chain(proxies: tuple[Network, ...], peer: str | None, forwarded_fo
 
 def client_ip(chain: list[str] | None, peer: str | None) -> str:
     """The canonical client address (no brackets, no port), or `unknown` (spec 4.3 recommendation)."""
-    candidate = chain[0] if chain else peer
-    address = parse_address(candidate or "")
+    return canonical_address((chain[0] if chain else peer) or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def canonical_address(value: str) -> str:
+    """`value` as a canonical address string, or `unknown`; cached, as the same clients come back."""
+    address = parse_address(value)
     return str(address) if address is not None else UNKNOWN

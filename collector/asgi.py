@@ -27,7 +27,7 @@ from collector.cookies import (
     set_cookie_headers,
 )
 from collector.cors import cors_headers, preflight_headers
-from collector.payload import CollectorPayload, payload_serialize
+from collector.payload import CollectorPayload, payload_encode, payload_serialize
 from collector.ratelimit import RedisWindows, TokenBuckets
 from collector.recording import CollectorRequest, build_payload, request_from_scope
 from collector.redirects import redirect_target
@@ -87,14 +87,20 @@ class CollectorApp:
         return match_route(self._routes, scope["path"])
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send, route: Route) -> None:
+        method = scope["method"]
         try:
-            response = await self.respond(scope, receive, route)
+            if method == "GET" and route.kind == "track":  # the pixel: straight to `track`, as `respond` would
+                response = await self.track(scope, receive, route)
+            else:
+                response = await self.respond(scope, receive, route)
         except ClientGone:
             return
         except Exception:  # answered 503, never 500: nothing was stored, so the tracker must retry
-            logger.exception("collector failed on %s %s", scope["method"], scope["path"])
+            logger.exception("collector failed on %s %s", method, scope["path"])
             response = responses.text(503, b"Service Unavailable")
-        await response.send(send, head_only=scope["method"] == "HEAD")
+        # Response.send, inlined: this runs on every request
+        await send({"type": "http.response.start", "status": response.status, "headers": response.headers})
+        await send({"type": "http.response.body", "body": b"" if method == "HEAD" else response.body})
 
     async def respond(self, scope: Scope, receive: Receive, route: Route) -> Response:
         """Dispatch on route kind and method (spec 2.1)."""
@@ -149,10 +155,10 @@ class CollectorApp:
             if location is None:
                 return responses.text(400, b"Invalid or disallowed redirect target", cors_headers(origin))
         headers = cors_headers(origin)
-        policies = await self.sites.get()
+        policies = self.sites.fresh() or await self.sites.get()
         # the app id is looked for only when a limit or a site setting depends on it
         app_id = request_app_id(request.query, body) if policies.by_app_id or config.rate_limit_per_app_id else None
-        if not await self.within_limits(request, app_id):
+        if (config.rate_limit_per_ip or config.rate_limit_per_app_id) and not await self.within_limits(request, app_id):
             return responses.text(429, b"Too Many Requests", [*headers, (b"retry-after", b"1")])
         site = policies.find(app_id, request_host(origin, request.by_name.get("referer"))) if policies.by_host or (
             app_id is not None) else None
@@ -170,8 +176,14 @@ class CollectorApp:
         if route.recorded_path not in TRACKER_PATHS and await self.webhook_refused(request, route, payload):
             return responses.text(401, b"Unauthorized", headers)
         try:
-            await self.store(payload)
-        except SinkDown:
+            serialized = payload_encode(payload)
+            if len(serialized) < config.max_payload_size:  # the usual case, without a coroutine of its own
+                await get_sink().write(serialized)
+            else:
+                await self.store(payload, serialized)
+        except Exception as error:
+            if not isinstance(error, SinkDown):
+                logger.warning("raw sink write failed, answering 503: %r", error)
             return responses.text(503, b"Service Unavailable", headers)
         if cookieless:  # the visitor id is a daily salted hash computed in enrichment (privacy.visitors)
             return _answer(route, method, headers, location)
@@ -240,9 +252,10 @@ class CollectorApp:
             logger.exception("could not build the cookie for a stored request; answering without it")
         return []
 
-    async def store(self, payload: CollectorPayload) -> None:
+    async def store(self, payload: CollectorPayload, serialized: bytes | None = None) -> None:
         """Write the payload (or its split parts) and any size violations; raise SinkDown if not stored."""
-        serialized = payload_serialize(payload)
+        if serialized is None:
+            serialized = payload_encode(payload)
         sink = get_sink()
         try:
             if len(serialized) < self.config.max_payload_size:

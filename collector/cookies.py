@@ -90,11 +90,30 @@ def set_cookie_headers(config: CollectorConfig, nuid: str, origin_header: str | 
     Deleting sends an empty value that expired `expiration` ago, as SSC does for SP-Anonymous requests.
     """
     seconds = int(time.time() if now is None else now)
-    lifetime = -config.cookie_expiration_seconds if delete else config.cookie_expiration_seconds
-    expires = _http_date(seconds + lifetime)
     value = "" if delete else nuid
-    attributes = f"; Expires={expires}"
     domain = cookie_domain(config, origin_header)
+    key = (id(config), seconds, domain, delete)
+    cached = _SUFFIXES.get(key)
+    if cached is None:
+        if len(_SUFFIXES) >= 16:
+            _SUFFIXES.clear()
+        # the entry keeps its config alive, so no other config can take the same id while it is cached
+        cached = _SUFFIXES[key] = (config, *_cookie_suffixes(config, seconds, domain, delete))
+    _, name, suffix, client_name, client_suffix = cached
+    headers = [(b"set-cookie", name + value.encode("latin-1") + suffix)]
+    if client_name:
+        headers.append((b"set-cookie", client_name + value.encode("latin-1") + client_suffix))
+    return headers
+
+
+# The parts of the Set-Cookie values around the id; they change once a second, so they are built once a second.
+_SUFFIXES: dict[tuple, tuple[CollectorConfig, bytes, bytes, bytes, bytes]] = {}
+
+
+def _cookie_suffixes(config: CollectorConfig, seconds: int, domain: str, delete: bool,
+                     ) -> tuple[bytes, bytes, bytes, bytes]:
+    lifetime = -config.cookie_expiration_seconds if delete else config.cookie_expiration_seconds
+    attributes = f"; Expires={_http_date(seconds + lifetime)}"
     if domain:
         attributes += f"; Domain={domain}"
     attributes += "; Path=/"
@@ -102,10 +121,9 @@ def set_cookie_headers(config: CollectorConfig, nuid: str, origin_header: str | 
         attributes += "; Secure"
     samesite = f"; SameSite={config.cookie_samesite}" if config.cookie_samesite else ""
     httponly = "; HttpOnly" if config.cookie_httponly else ""
-    headers = [(b"set-cookie", f"{config.cookie_name}={value}{attributes}{httponly}{samesite}".encode("latin-1"))]
-    if config.client_cookie_name:
-        headers.append((b"set-cookie", f"{config.client_cookie_name}={value}{attributes}{samesite}".encode("latin-1")))
-    return headers
+    client = config.client_cookie_name
+    return (f"{config.cookie_name}=".encode("latin-1"), f"{attributes}{httponly}{samesite}".encode("latin-1"),
+            f"{client}=".encode("latin-1") if client else b"", f"{attributes}{samesite}".encode("latin-1"))
 
 
 @functools.lru_cache(maxsize=4)

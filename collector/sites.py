@@ -112,6 +112,12 @@ class SitePolicyCache:
         self.expires = 0.0
         self._refresh: asyncio.Future | None = None
 
+    def fresh(self) -> SitePolicies | None:
+        """The snapshot when it is current, without a coroutine (the hot path); else None: await `get`."""
+        if self.policies is not None and time.monotonic() < self.expires:
+            return self.policies
+        return None
+
     async def get(self) -> SitePolicies:
         if self.policies is not None and time.monotonic() < self.expires:
             return self.policies

@@ -5,6 +5,7 @@ of any length; SSC's HTTP server refuses them (spec 2.5), and so do we, with a 4
 """
 
 import os
+from itertools import chain
 
 from django.core.asgi import get_asgi_application
 
@@ -41,7 +42,8 @@ def oversized_request(scope) -> responses.Response | None:
     if target > config.max_request_line:
         return responses.text(414, b"URI Too Long", [(b"connection", b"close")])
     headers = scope["headers"]
-    if sum(map(len, map(b"".join, headers))) + 4 * len(headers) > config.max_headers_size:
+    # `Name: value\r\n` per line; one join of every name and value (this runs on every request)
+    if len(b"".join(chain.from_iterable(headers))) + 4 * len(headers) > config.max_headers_size:
         return responses.text(431, b"Request Header Fields Too Large", [(b"connection", b"close")])
     return None
 

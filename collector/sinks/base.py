@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import abc
+from collections.abc import Awaitable
 from dataclasses import dataclass
 
 from collector.sinks.group_commit import GroupCommitWriter
@@ -26,11 +27,12 @@ class RawSink(abc.ABC):
     def __init__(self) -> None:
         self._writer: GroupCommitWriter | None = None
 
-    async def write(self, record: bytes) -> None:
-        """Store one record durably; return only once stored. Concurrent calls share one round trip."""
-        if self._writer is None or not self._writer.usable():
-            self._writer = GroupCommitWriter(self.write_batch_async)
-        await self._writer.write(record)
+    def write(self, record: bytes) -> Awaitable[None]:
+        """Store one record durably: the awaitable resolves once stored. Concurrent calls share one round trip."""
+        writer = self._writer
+        if writer is None or not writer.usable():
+            writer = self._writer = GroupCommitWriter(self.write_batch_async)
+        return writer.write(record)
 
     @abc.abstractmethod
     async def write_batch_async(self, records: list[bytes]) -> None:

@@ -11,27 +11,17 @@ from collections.abc import Callable, Iterator
 import pytest
 import redis
 
-from collector.conf import get_collector_config
-from tests.collector.support import CollectorServer, MemorySink, RedisServer
+from tests.collector.support import CollectorServer, MemorySink, RedisServer, memory_sink, reset_collector
 
 REDIS_URL = os.environ.get("REDIS_URL", "redis://127.0.0.1:6379/3")
-
-
-def _reset_collector() -> None:
-    from collector.sinks import get_sink
-    from snowplow_site.asgi import collector_application
-
-    get_collector_config.cache_clear()
-    get_sink.cache_clear()
-    collector_application.reset()
 
 
 @pytest.fixture(autouse=True)
 def fresh_collector_config() -> Iterator[None]:
     """Each test reads the settings it set; nothing cached leaks into the next one."""
-    _reset_collector()
+    reset_collector()
     yield
-    _reset_collector()
+    reset_collector()
 
 
 @pytest.fixture
@@ -41,7 +31,7 @@ def configure(settings) -> Callable[..., None]:
     def apply(**overrides) -> None:
         for name, value in overrides.items():
             setattr(settings, f"COLLECTOR_{name}", value)
-        _reset_collector()
+        reset_collector()
 
     return apply
 
@@ -49,9 +39,7 @@ def configure(settings) -> Callable[..., None]:
 @pytest.fixture
 def sink(monkeypatch) -> MemorySink:
     """The collector writes into a list instead of a store."""
-    memory = MemorySink()
-    monkeypatch.setattr("collector.asgi.get_sink", lambda: memory)
-    return memory
+    return memory_sink(monkeypatch)
 
 
 @pytest.fixture

@@ -112,6 +112,24 @@ class MemorySink(RawSink):
         return [payload_deserialize(record) for record in self.records]
 
 
+def reset_collector() -> None:
+    """Forget the collector's cached settings, sink and routes, so the next request reads the settings anew."""
+    from collector.conf import get_collector_config
+    from collector.sinks import get_sink
+    from snowplow_site.asgi import collector_application
+
+    get_collector_config.cache_clear()
+    get_sink.cache_clear()
+    collector_application.reset()
+
+
+def memory_sink(monkeypatch) -> MemorySink:
+    """Make the collector write into a list instead of a store (for a `sink` fixture)."""
+    memory = MemorySink()
+    monkeypatch.setattr("collector.asgi.get_sink", lambda: memory)
+    return memory
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -92,6 +92,31 @@ def test_a_failed_group_write_fails_every_request_waiting_on_it():
     assert all(isinstance(result, SinkUnavailable) for result in asyncio.run(main()))
 
 
+def test_a_group_commit_batch_shares_one_write_and_one_request_cancelled_does_not_fail_the_others():
+    written: list[list[bytes]] = []
+
+    async def flush(records: list[bytes]) -> None:
+        await asyncio.sleep(0.01)
+        written.append(list(records))
+
+    async def main() -> list[object]:
+        writer = GroupCommitWriter(flush, max_batch=3)
+
+        async def request(record: bytes) -> bytes:
+            await writer.write(record)
+            return record
+
+        tasks = [asyncio.ensure_future(request(b"%d" % n)) for n in range(8)]
+        await asyncio.sleep(0)
+        tasks[1].cancel()
+        return await asyncio.gather(*tasks, return_exceptions=True)
+
+    results = asyncio.run(main())
+    assert written == [[b"0", b"1", b"2"], [b"3", b"4", b"5"], [b"6", b"7"]]  # at most max_batch per round trip
+    assert isinstance(results[1], asyncio.CancelledError)
+    assert [result for n, result in enumerate(results) if n != 1] == [b"0", b"2", b"3", b"4", b"5", b"6", b"7"]
+
+
 @pytest.mark.django_db(transaction=True)
 def test_the_postgres_sink_inserts_one_row_per_record_that_a_drain_claims_and_acknowledges():
     from django.db import transaction

@@ -8,7 +8,7 @@ import pytest
 
 from collector.ratelimit import TokenBuckets
 from collector.sites import build_policies, request_app_id, request_host
-from tests.collector.support import TP2, MemorySink, call
+from tests.collector.support import TP2, MemorySink, call, memory_sink, reset_collector
 
 ZEROS = "00000000-0000-0000-0000-000000000000"
 KNOWN = "5b0f1e2d-3c4b-4a59-8877-665544332211"
@@ -16,28 +16,16 @@ POST_BODY = (b'{"schema":"iglu:com.snowplowanalytics.snowplow/payload_data/jsons
              b'"data":[{"e":"pv","aid":"shop","tv":"js-4.0.0","p":"web"}]}')
 
 
-def _reset() -> None:
-    from collector.conf import get_collector_config
-    from collector.sinks import get_sink
-    from snowplow_site.asgi import collector_application
-
-    get_collector_config.cache_clear()
-    get_sink.cache_clear()
-    collector_application.reset()
-
-
 @pytest.fixture(autouse=True)
 def fresh_collector() -> Iterator[None]:
-    _reset()
+    reset_collector()
     yield
-    _reset()
+    reset_collector()
 
 
 @pytest.fixture
 def sink(monkeypatch) -> MemorySink:
-    memory = MemorySink()
-    monkeypatch.setattr("collector.asgi.get_sink", lambda: memory)
-    return memory
+    return memory_sink(monkeypatch)
 
 
 @pytest.fixture
@@ -45,7 +33,7 @@ def configure(settings) -> Callable[..., None]:
     def apply(**overrides) -> None:
         for name, value in overrides.items():
             setattr(settings, f"COLLECTOR_{name}", value)
-        _reset()
+        reset_collector()
 
     return apply
 
