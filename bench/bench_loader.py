@@ -1,7 +1,8 @@
 """Warehouse loader throughput against a plain COPY of the same event rows, side by side in one run (issue 8).
 
     (a) warehouse.api.batch_load: events with two contexts each (web_page and ua_parser_context), one payload id
-        per event in the manifest, de-duplication on, into the partitioned and indexed atomic.events and the two
+        per event in the manifest (Redis stream entry ids, `<ms>-<seq>`, increasing, as the default sink hands
+        them to the drain), de-duplication on, into the partitioned and indexed atomic.events and the two
         per-schema tables, one transaction per batch, as the enrichment drain calls it;
     (b) plain COPY: the same event rows (the same dict -> row conversion, warehouse.encoding.event_row) copied
         into an unindexed, unpartitioned table with atomic.events' columns, one transaction per batch.
@@ -15,6 +16,7 @@ and migrated on first use, so that it never touches real data.
 from __future__ import annotations
 
 import argparse
+import itertools
 import os
 import sys
 import time
@@ -28,6 +30,7 @@ sys.path.insert(0, str(ROOT))
 CONTEXTS = "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1"
 PLAIN_TABLE = "public.bench_plain_events"
 T0 = 1_796_292_000_123  # 2026-12-03 10:00:00.123 UTC
+_ENTRY = itertools.count()
 
 
 def bench_database_url(url: str) -> str:
@@ -134,7 +137,8 @@ def load_batch(batch: list[dict]) -> float:
     from warehouse.api import LoadableEvent, batch_load
 
     loadables = [LoadableEvent(event, event["event_fingerprint"]) for event in batch]
-    payload_ids = [f"bench-{uuid.uuid4()}" for _ in batch]
+    # What the Redis stream sink claims: entry ids `<ms>-<seq>`, increasing with arrival.
+    payload_ids = [f"{T0 + n // 4}-{n % 4}" for n in itertools.islice(_ENTRY, len(batch))]
     started = time.perf_counter()
     with transaction.atomic():
         result = batch_load(loadables, payload_ids)

@@ -33,7 +33,7 @@ class Deduplicated:
     synthetic_duplicates: int = 0
 
 
-@dataclass
+@dataclass(slots=True)
 class _Candidate:
     event_id: str
     fingerprint: str
@@ -47,23 +47,51 @@ def events_deduplicate(events: list[tuple[dict[str, Any], str]]) -> Deduplicated
     Keys are inserted in the caller's transaction: a concurrent load holding the same event_id makes this one
     wait for its outcome, so two workers never both load one event. The first copy of an event_id ever loaded
     keeps it; which copy that is is only known once the first occurrences' keys are in."""
+    claim = batch_claim(events)
+    return claim.resolve(_keys_insert(claim.firsts))
+
+
+@dataclass
+class Claim:
+    """A batch split for de-duplication: the first occurrence of each event_id, whose keys are inserted in one
+    statement (`keys_sql`, which the loader may run together with others), and the other copies."""
+
+    firsts: list[_Candidate]
+    others: list[_Candidate]
+    result: Deduplicated
+
+    def keys_sql(self) -> tuple[list[str], str, list[Any]]:
+        """Return (CTEs, SELECT, params) inserting the first occurrences' keys; the SELECT's one column lists
+        the event_ids that were already there (the conflicts `resolve` takes)."""
+        return _keys_sql(self.firsts)
+
+    def resolve(self, conflicts: set[str]) -> Deduplicated:
+        """Finish de-duplication once the first occurrences' keys are in, given the event_ids that conflicted."""
+        result = self.result
+        if not conflicts and not self.others:  # the usual batch: nothing seen before
+            result.events = [candidate.event for candidate in self.firsts]
+            return result
+        loaded = [candidate for candidate in self.firsts if candidate.event_id not in conflicts]
+        pending = [candidate for candidate in self.firsts if candidate.event_id in conflicts] + self.others
+        if pending:
+            stored = _stored_fingerprints({candidate.event_id for candidate in pending})
+            retry = []
+            for candidate in pending:
+                if stored.get(candidate.event_id) == candidate.fingerprint:
+                    result.natural_duplicates += 1
+                else:
+                    retry.append(_reidentified(candidate))
+            loaded += _retry(retry, result)
+        result.events = [candidate.event for candidate in loaded]
+        result.synthetic_duplicates = sum(candidate.reidentified for candidate in loaded)
+        return result
+
+
+def batch_claim(events: list[tuple[dict[str, Any], str]]) -> Claim:
+    """Split a batch for de-duplication (no database access)."""
     result = Deduplicated()
     firsts, others = _within_batch(events, result)
-    conflicts = _keys_insert(firsts)
-    loaded = [candidate for candidate in firsts if candidate.event_id not in conflicts]
-    pending = [candidate for candidate in firsts if candidate.event_id in conflicts] + others
-    if pending:
-        stored = _stored_fingerprints({candidate.event_id for candidate in pending})
-        retry = []
-        for candidate in pending:
-            if stored.get(candidate.event_id) == candidate.fingerprint:
-                result.natural_duplicates += 1
-            else:
-                retry.append(_reidentified(candidate))
-        loaded += _retry(retry, result)
-    result.events = [candidate.event for candidate in loaded]
-    result.synthetic_duplicates = sum(candidate.reidentified for candidate in loaded)
-    return result
+    return Claim(firsts, others, result)
 
 
 def _within_batch(
@@ -71,21 +99,24 @@ def _within_batch(
 ) -> tuple[list[_Candidate], list[_Candidate]]:
     """Split the batch into the first occurrence of each event_id and the other copies with another
     fingerprint; copies with the same fingerprint are natural duplicates and dropped here."""
+    ids = [str(event["event_id"]).lower() for event, _ in events]
+    if len(set(ids)) == len(ids):  # the usual batch: every event_id once
+        pairs = zip(ids, events, strict=True)
+        return [_Candidate(event_id, fingerprint, event) for event_id, (event, fingerprint) in pairs], []
     seen: set[tuple[str, str]] = set()
     first_ids: set[str] = set()
     firsts, others = [], []
-    for event, fingerprint in events:
-        candidate = _Candidate(str(event["event_id"]).lower(), fingerprint, event)
-        key = (candidate.event_id, fingerprint)
+    for event_id, (event, fingerprint) in zip(ids, events, strict=True):
+        key = (event_id, fingerprint)
         if key in seen:
             result.natural_duplicates += 1
             continue
         seen.add(key)
-        if candidate.event_id in first_ids:
-            others.append(candidate)
+        if event_id in first_ids:
+            others.append(_Candidate(event_id, fingerprint, event))
         else:
-            first_ids.add(candidate.event_id)
-            firsts.append(candidate)
+            first_ids.add(event_id)
+            firsts.append(_Candidate(event_id, fingerprint, event))
     return firsts, others
 
 
@@ -110,26 +141,32 @@ def _keys_insert(candidates: list[_Candidate]) -> set[str]:
     """Insert the candidates' keys; return the event_ids that were already there (or loaded concurrently)."""
     if not candidates:
         return set()
+    ctes, select, params = _keys_sql(candidates)
+    with connection.cursor() as cursor:
+        cursor.execute(f"WITH {', '.join(ctes)} {select}", params)
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _keys_sql(candidates: list[_Candidate]) -> tuple[list[str], str, list[Any]]:
+    if not candidates:
+        return [], "SELECT NULL::text WHERE false", []
     ids_sql, ids = text_array([candidate.event_id for candidate in candidates])
     fingerprints_sql, fingerprints = text_array([candidate.fingerprint for candidate in candidates])
     ms_sql, ms = text_array([str(int(candidate.event["collector_tstamp"])) for candidate in candidates])
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"""
-            WITH keys AS (
-                SELECT * FROM unnest({ids_sql}::uuid[], {fingerprints_sql}, {ms_sql}::bigint[])
-                    AS k(event_id, fingerprint, ms)
-            ), inserted AS (
-                INSERT INTO {TABLE} (event_id, fingerprint, collector_tstamp)
-                SELECT event_id, fingerprint, to_timestamp(ms / 1000.0) FROM keys
-                ON CONFLICT (event_id) DO NOTHING
-                RETURNING event_id
-            )
-            SELECT keys.event_id::text FROM keys LEFT JOIN inserted USING (event_id) WHERE inserted.event_id IS NULL
-            """,
-            [ids, fingerprints, ms],
-        )
-        return {row[0] for row in cursor.fetchall()}
+    ctes = [
+        f"""keys AS (
+            SELECT * FROM unnest({ids_sql}::uuid[], {fingerprints_sql}, {ms_sql}::bigint[])
+                AS k(event_id, fingerprint, ms)
+        )""",
+        f"""inserted AS (
+            INSERT INTO {TABLE} (event_id, fingerprint, collector_tstamp)
+            SELECT event_id, fingerprint, to_timestamp(ms / 1000.0) FROM keys
+            ON CONFLICT (event_id) DO NOTHING
+            RETURNING event_id
+        )""",
+    ]
+    select = "SELECT keys.event_id::text FROM keys LEFT JOIN inserted USING (event_id) WHERE inserted.event_id IS NULL"
+    return ctes, select, [ids, fingerprints, ms]
 
 
 def _stored_fingerprints(event_ids: set[str]) -> dict[str, str]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import logging
 import re
@@ -11,13 +12,13 @@ from dataclasses import dataclass
 from typing import Any, NamedTuple
 
 import psycopg
-from django.db import DatabaseError, transaction
+from django.db import DatabaseError, connection, transaction
 
 from warehouse.atomic import COLUMNS, EVENTS_TABLE
 from warehouse.copying import copy_rows
-from warehouse.dedupe import events_deduplicate
+from warehouse.dedupe import Deduplicated, batch_claim, events_deduplicate
 from warehouse.encoding import EVENT_COPY_TYPES, event_row, events_sanitize
-from warehouse.manifest import manifest_record
+from warehouse.manifest import manifest_record, manifest_sql
 from warehouse.modeling.realtime import realtime_record
 from warehouse.shredding import TableRows, events_shred, tables_copy
 
@@ -68,18 +69,27 @@ def batch_load(events: Sequence[LoadableEvent], payload_ids: Sequence[str]) -> L
     nothing was loaded. Raises ValueError for events missing a required field (a caller bug, not bad data)."""
     check_loadable(events)
     batch_id = uuid.uuid4()
+    pairs = [(event.event, event.fingerprint) for event in events]
+    load_tstamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
     # Joins the caller's transaction (no savepoint: on any error the caller rolls back the whole batch).
     with transaction.atomic(savepoint=False):
-        recorded = manifest_record(payload_ids, batch_id)
-        deduplicated = events_deduplicate([(event.event, event.fingerprint) for event in events])
-        entities = _batch_copy(deduplicated.events)
+        try:
+            recorded, deduplicated, entities = _load_at_once(pairs, payload_ids, batch_id, load_tstamp)
+        except _Refused as refused:
+            # The fast attempt was rolled back whole (manifest, keys, tables, rows): do it again step by step,
+            # with the values cleaned.
+            logger.info("COPY refused a value (%s); loading the cleaned batch", refused.__cause__)
+            recorded = len(manifest_record(payload_ids, batch_id))
+            deduplicated = events_deduplicate(pairs)
+            clean = events_sanitize(deduplicated.events)
+            entities = _copy(clean, events_shred(clean, sanitize=True), load_tstamp) if clean else 0
         # Issue 9 (data models): feed the realtime table; never fails the load (warehouse/modeling/realtime.py).
         realtime_record(deduplicated.events)
     result = LoadResult(
         events_loaded=len(deduplicated.events),
         duplicates_skipped=deduplicated.natural_duplicates,
         synthetic_duplicates=deduplicated.synthetic_duplicates,
-        payloads_recorded=len(recorded),
+        payloads_recorded=recorded,
         entities_loaded=entities,
         batch_id=batch_id,
     )
@@ -87,20 +97,51 @@ def batch_load(events: Sequence[LoadableEvent], payload_ids: Sequence[str]) -> L
     return result
 
 
-def _batch_copy(events: list[dict[str, Any]]) -> int:
-    """COPY the events and their entities; return the entity rows written. Tables are created or migrated
-    first; if PostgreSQL then refuses a value (hostile input), the batch is cleaned and copied again."""
-    if not events:
-        return 0
-    load_tstamp = dt.datetime.now(dt.UTC).replace(tzinfo=None)
-    try:
-        with transaction.atomic():
-            return _copy(events, events_shred(events), load_tstamp)
-    except (DatabaseError, psycopg.Error, ValueError, OverflowError, TypeError, UnicodeError) as error:
-        logger.info("COPY refused a value (%s); loading the cleaned batch", error)
-    clean = events_sanitize(events)
-    with transaction.atomic():
-        return _copy(clean, events_shred(clean, sanitize=True), load_tstamp)
+class _Refused(Exception):
+    """PostgreSQL (or a conversion on the way) refused a value of the batch; the cause is chained."""
+
+
+# What a hostile value can make the COPY path raise.
+_REFUSALS = (DatabaseError, psycopg.Error, ValueError, OverflowError, TypeError, UnicodeError)
+
+
+def _load_at_once(
+    pairs: list[tuple[dict[str, Any], str]], payload_ids: Sequence[str], batch_id: uuid.UUID, load_tstamp: dt.datetime
+) -> tuple[int, Deduplicated, int]:
+    """The fast path, in few round trips: one savepoint, one statement recording the manifest and claiming the
+    de-duplication keys (sent together, pipelined), then one COPY per table. Returns (payloads recorded, the
+    de-duplicated events, entity rows). Raises _Refused, after rolling back to the savepoint, when a value was
+    refused."""
+    claim = batch_claim(pairs)
+    manifest_ctes, manifest_select, manifest_params = manifest_sql(payload_ids, batch_id)
+    key_ctes, key_select, key_params = claim.keys_sql()
+    ctes = manifest_ctes + key_ctes
+    statement = (
+        (f"WITH {', '.join(ctes)} " if ctes else "")
+        + f"SELECT NULL::text, ({manifest_select}) UNION ALL SELECT conflict, NULL FROM ({key_select}) AS k(conflict)"
+    )
+    with contextlib.ExitStack() as stack:
+        cursor = stack.enter_context(connection.cursor())
+        with _pipeline():
+            stack.enter_context(transaction.atomic())  # the savepoint, sent with the statement
+            cursor.execute(statement, manifest_params + key_params)
+        rows = cursor.fetchall()
+        recorded = next(count for conflict, count in rows if conflict is None)
+        deduplicated = claim.resolve({conflict for conflict, _ in rows if conflict is not None})
+        try:
+            events = deduplicated.events
+            entities = _copy(events, events_shred(events), load_tstamp) if events else 0
+        except _REFUSALS as error:
+            raise _Refused(str(error)) from error
+    return recorded, deduplicated, entities
+
+
+def _pipeline() -> contextlib.AbstractContextManager:
+    """Pipeline mode on Django's psycopg connection: statements are sent at once, results read at the end."""
+    connection.ensure_connection()
+    if psycopg.Pipeline.is_supported():
+        return connection.connection.pipeline()
+    return contextlib.nullcontext()
 
 
 def _copy(events: list[dict[str, Any]], tables: dict[str, TableRows], load_tstamp: dt.datetime) -> int:

@@ -49,3 +49,18 @@ def manifest_record(payload_ids: Sequence[str], batch_id: uuid.UUID) -> set[str]
             [ids, batch_id],
         )
         return {row[0] for row in cursor.fetchall()}
+
+
+def manifest_sql(payload_ids: Sequence[str], batch_id: uuid.UUID) -> tuple[list[str], str, list]:
+    """Return (CTEs, SELECT, params) recording `payload_ids` as manifest_record does, for a loader that runs it
+    in one statement with others; the SELECT's one row is the number of ids that were new."""
+    if not payload_ids:
+        return [], "SELECT 0", []
+    ids_sql, ids = text_array(payload_ids)
+    cte = f"""recorded AS (
+        INSERT INTO {TABLE} (payload_id, batch_id)
+        SELECT unnest({ids_sql}), %s
+        ON CONFLICT (payload_id) DO NOTHING
+        RETURNING payload_id
+    )"""
+    return [cte], "SELECT count(*) FROM recorded", [ids, batch_id]

@@ -7,7 +7,7 @@ import datetime as dt
 import logging
 import math
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -29,7 +29,7 @@ class TableRows:
     """The rows of one per-schema table in a batch."""
 
     state: TableState
-    rows: list[list[Any]] = field(default_factory=list)
+    rows: list[Sequence[Any]] = field(default_factory=list)
 
     @property
     def column_names(self) -> list[str]:
@@ -40,12 +40,16 @@ def event_entities(event: dict[str, Any]) -> Iterator[tuple[str, Any]]:
     """Yield (schema URI, data) for every self-describing entity the event carries."""
     for envelope_field in ("contexts", "derived_contexts"):
         envelope = event.get(envelope_field)
-        if isinstance(envelope, dict) and isinstance(envelope.get("data"), list):
-            for sdj in envelope["data"]:
-                if isinstance(sdj, dict) and isinstance(sdj.get("schema"), str):
-                    yield sdj["schema"], sdj.get("data")
+        if envelope is not None and isinstance(envelope, dict):
+            items = envelope.get("data")
+            if isinstance(items, list):
+                for sdj in items:
+                    if isinstance(sdj, dict):
+                        uri = sdj.get("schema")
+                        if isinstance(uri, str):
+                            yield uri, sdj.get("data")
     envelope = event.get("unstruct_event")
-    if isinstance(envelope, dict):
+    if envelope is not None and isinstance(envelope, dict):
         inner = envelope.get("data")
         if isinstance(inner, dict) and isinstance(inner.get("schema"), str):
             yield inner["schema"], inner.get("data")
@@ -58,8 +62,11 @@ def events_shred(events: list[dict[str, Any]], sanitize: bool = False) -> dict[s
     COPY); entities that still miss a required value are logged and left out."""
     entities = []
     for event in events:
-        root = (event["event_id"], _timestamp(event["collector_tstamp"]))
-        entities += [(uri, data, root) for uri, data in event_entities(event)]
+        root = None
+        for uri, data in event_entities(event):
+            if root is None:
+                root = (event["event_id"], _timestamp(event["collector_tstamp"]))
+            entities.append((uri, data, root))
     keys = _schema_keys({uri for uri, _, _ in entities})
     states = tables_prepare(keys)
     tables: dict[str, TableRows] = {}
@@ -108,7 +115,7 @@ def tables_copy(tables: dict[str, TableRows]) -> int:
 # --- rows ----------------------------------------------------------------------------------------------------
 
 
-def _row_builder(columns: tuple[Column, ...], sanitize: bool) -> Callable[[tuple, dict], list | None]:
+def _row_builder(columns: tuple[Column, ...], sanitize: bool) -> Callable[[tuple, dict], Sequence | None]:
     getters = [(column.path, _converter(column.pg_type, sanitize), column.nullable) for column in columns]
     if sanitize:
         return lambda meta, data: _row_checked(getters, meta, data)
@@ -117,6 +124,9 @@ def _row_builder(columns: tuple[Column, ...], sanitize: bool) -> Callable[[tuple
     keys = [path[0] for path, _, _ in getters]
     nested = [(i, path) for i, (path, _, _) in enumerate(getters) if len(path) > 1]
     converted = [(i, convert) for i, (_, convert, _) in enumerate(getters) if convert is not _identity]
+    if not nested and not converted:
+        # Flat schemas of strings, numbers and ids (most contexts): the row is the keys' values as they are.
+        return lambda meta, data: (*meta, *map(data.get, keys))
 
     def build(meta: tuple, data: dict) -> list:
         values = list(map(data.get, keys))

@@ -231,3 +231,26 @@ def test_the_first_copy_ever_loaded_keeps_the_id_whatever_the_order_in_a_later_b
     assert (result.events_loaded, result.duplicates_skipped, result.synthetic_duplicates) == (1, 1, 1)
     ids = {row[0] for row in fetch("SELECT event_id::text FROM atomic.events")}
     assert ids == {original["event_id"], str(uuid.uuid5(uuid.UUID(original["event_id"]), "fp-1"))}
+
+
+def test_a_batch_with_a_refused_value_records_its_payloads_and_keys_once_and_a_replay_changes_nothing():
+    # The loader's fast attempt is rolled back whole when COPY refuses a value and the batch is loaded again
+    # cleaned: the manifest, the de-duplication keys and the re-identified copy must come out as for any batch.
+    original = page_view()
+    batch_load([loadable(original, "fp-1")], ["p0"])
+    hostile = page_view(page_title="\x00")
+    synthetic = dict(original, page_title="Sh\x00oes")
+    batch = [loadable(hostile, "fp-h"), loadable(synthetic, "fp-2")]
+    result = batch_load(batch, ["p1", "p2"])
+    assert (result.events_loaded, result.synthetic_duplicates, result.payloads_recorded) == (2, 1, 2)
+    new_id = str(uuid.uuid5(uuid.UUID(original["event_id"]), "fp-2"))
+    assert _row(new_id)["page_title"] == "Shoes"
+    assert fetch("SELECT count(*) FROM warehouse_load_manifest WHERE payload_id IN ('p1', 'p2')") == [(2,)]
+    keys = fetch(
+        "SELECT event_id::text, fingerprint FROM warehouse_event_key WHERE event_id::text = ANY(%s) ORDER BY 2",
+        [[hostile["event_id"], new_id]],
+    )
+    assert keys == [(new_id, "fp-2"), (hostile["event_id"], "fp-h")]
+    again = batch_load(batch, ["p1", "p2"])
+    assert (again.events_loaded, again.duplicates_skipped, again.payloads_recorded) == (0, 2, 0)
+    assert _count() == 3
