@@ -1,14 +1,19 @@
 """Import rate of historical files against the live pipeline's drain, side by side in one run (issue 12).
 
-    (a) live drain: CollectorPayloads of pixel GETs written to the raw sink, then drained in batches of 500 by
-        enrichment.drain.drain_batch in this one process: the live pipeline's events/s per core;
+    (a) live drain: the CollectorPayloads of the first lines of the CloudFront log below (built by the import's
+        own CloudFront decoder, so byte for byte what the import produces) written to the raw sink, then drained
+        by enrichment.drain.drain_batch in batches of DRAIN_BATCH_SIZE in one process: the live pipeline;
     (b) CloudFront import: a gzip CloudFront log (23-field layout), one `/i` page view per line, imported by one
-        process (`snowplow_import --format cloudfront --workers 1`);
+        process (`snowplow_import --format cloudfront --workers 1`), at the same size as (a) and at full size;
     (c) enriched TSV import: a gzip enriched TSV file (131 fields, a web_page context per row) loaded by one
         process, no re-enrichment.
 
-Each phase runs in a forked child so that its peak RSS is its own; (b) and (c) also run on a file a tenth the size,
-to show memory is flat in file size. Prints events/s, peak RSS and the ratios b/a and c/a (goal: 1 or more).
+The comparison is kept honest: every phase starts from empty warehouse tables, runs in a forked child (so its
+peak RSS is its own) with the same enrichment configuration, built and warmed (UA parser, schemas) before the clock
+starts, and loads through the same loader. Each phase reports wall-clock events/s and events per CPU-second, the
+CPU of the Python process plus that of its PostgreSQL backend (read from /proc): the per-core rate, which a busy
+machine does not distort. (b) and (c) also run on a file a tenth the size, to show memory is flat in file size.
+Ratios b/a and c/a are given per CPU-second and per wall second (goal: 1 or more).
 Sample files are written to a temporary directory and deleted. Runs in its own database `<name>_bench_imports`.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/snowplow python bench/bench_imports.py [--lines 1000000]
@@ -27,6 +32,7 @@ import tempfile
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import urlsplit, urlunsplit
 
@@ -56,15 +62,20 @@ def cloudfront_query(i: int) -> str:
             f"&dtm={T0 + i * 10}&res=1280x800&lang=en-GB&cs=UTF-8")
 
 
+def cloudfront_text(i: int) -> str:
+    """Line `i` of the sample CloudFront log: a page view, 23 fields, the client address in x-forwarded-for."""
+    seconds = i // 100
+    return (f"2014-06-02\t{8 + seconds // 3600 % 16:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}\tAMS1"
+            f"\t480\t192.0.2.{i % 250}\tGET\td1.cloudfront.net\t/i\t200\thttps://shop.example/products/\t{UA}"
+            f"\t{cloudfront_query(i)}\t-\tHit\tNq5EXAMPLE{i}==\td1.cloudfront.net\thttps\t612\t0.001"
+            f"\t203.0.113.{i % 200}\tTLSv1.2\tECDHE-RSA-AES128-GCM-SHA256\tHit")
+
+
 def cloudfront_log(path: Path, lines: int) -> Path:
     with gzip.open(path, "wt", compresslevel=6) as out:
         out.write("#Version: 1.0\n#Fields: date time x-edge-location ...\n")
         for i in range(lines):
-            seconds = i // 100
-            out.write(f"2014-06-02\t{8 + seconds // 3600 % 16:02d}:{seconds // 60 % 60:02d}:{seconds % 60:02d}\tAMS1"
-                      f"\t480\t192.0.2.{i % 250}\tGET\td1.cloudfront.net\t/i\t200\thttps://shop.example/products/\t{UA}"
-                      f"\t{cloudfront_query(i)}\t-\tHit\tNq5EXAMPLE{i}==\td1.cloudfront.net\thttps\t612\t0.001"
-                      f"\t203.0.113.{i % 200}\tTLSv1.2\tECDHE-RSA-AES128-GCM-SHA256\tHit\n")
+            out.write(cloudfront_text(i) + "\n")
     return path
 
 
@@ -93,44 +104,121 @@ def enriched_tsv(path: Path, rows: int) -> Path:
 
 # --- phases (each in a forked child) --------------------------------------------------------------------------
 
+WAREHOUSE_TABLES = ("warehouse_load_manifest", "warehouse_event_key", "warehouse_raw_archive", "bad_rows",
+                    "collector_rawpayload")
 
-def live_drain(count: int) -> tuple[int, float]:
+
+def tables_empty() -> None:
+    """Every phase starts from the same empty warehouse (events, entity and model tables, manifest, sink)."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT quote_ident(schemaname) || '.' || quote_ident(tablename) FROM pg_tables "
+                       "WHERE schemaname IN ('atomic', 'derived')")
+        tables = [row[0] for row in cursor.fetchall()] + list(WAREHOUSE_TABLES)
+        cursor.execute(f"TRUNCATE {', '.join(tables)}")
+
+
+def pipeline_warm() -> list[str]:
+    """Build the enrichment pipeline (the first build may add default configurations and move the version, so
+    twice) and run one payload through it, so one-off set-up (UA parser, schema look-ups) is outside the clock.
+    Returns the phase-2 step names, to show every phase ran the same configuration."""
+    from enrichment.api import get_pipeline, process_payload
+    from imports.cloudfront import cloudfront_line
+
+    get_pipeline()
+    steps = get_pipeline()
+    process_payload(cloudfront_line(cloudfront_text(0)), steps)
+    return [name for name, _ in steps]
+
+
+def live_drain(count: int) -> tuple[int, Clock]:
+    from django.conf import settings
+
     from collector.sinks import get_sink
     from enrichment.drain import drain_batch
     from imports.cloudfront import cloudfront_line
 
     sink = get_sink()
-    payloads = [cloudfront_line(f"2014-06-02\t08:00:00\tAMS1\t480\t192.0.2.1\tGET\td1\t/i\t200\t"
-                                f"https://shop.example/products/\t{UA}\t{cloudfront_query(i)}") for i in range(count)]
     for start in range(0, count, 1000):
-        sink.write_batch(payloads[start: start + 1000])
-    started, events = time.perf_counter(), 0
-    while result := drain_batch(500, sink):
-        if not result.payloads:
-            break
-        events += result.good
-    return events, time.perf_counter() - started
+        sink.write_batch([cloudfront_line(cloudfront_text(i)) for i in range(start, min(start + 1000, count))])
+    with Clock() as clock:
+        events = 0
+        while (result := drain_batch(settings.DRAIN_BATCH_SIZE, sink)).payloads:
+            events += result.good
+    return events, clock
 
 
-def file_import(fmt: str, path: Path) -> tuple[int, float]:
+def file_import(fmt: str, path: Path) -> tuple[int, Clock]:
     from imports.running import ImportOptions, import_files
 
-    summary = import_files([path], ImportOptions(fmt, workers=1))
+    with Clock() as clock:
+        summary = import_files([path], ImportOptions(fmt, workers=1))
     if summary.totals.bad_rows or any(item.error for item in summary.files):
         raise SystemExit(f"unexpected failures: {summary.as_dict()} {[item.error for item in summary.files]}")
-    return summary.totals.events_loaded, summary.seconds
+    return summary.totals.events_loaded, clock
+
+
+def backend_cpu_seconds() -> tuple[int, float | None]:
+    """(pid, CPU seconds) of this process's PostgreSQL backend; None when it is not on this machine."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_backend_pid()")
+        pid = cursor.fetchone()[0]
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return pid, None
+    fields = stat.rsplit(")", 1)[1].split()
+    return pid, (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+class Clock:
+    """Wall time, this process's CPU time and its database backend's CPU time over a `with` block."""
+
+    def __enter__(self) -> Clock:
+        self.pid, self.backend_start = backend_cpu_seconds()
+        self.wall, self.cpu = time.perf_counter(), time.process_time()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.wall, self.cpu = time.perf_counter() - self.wall, time.process_time() - self.cpu
+        pid, backend_end = backend_cpu_seconds()
+        same = pid == self.pid and self.backend_start is not None and backend_end is not None
+        self.backend = backend_end - self.backend_start if same else None
+
+
+@dataclass
+class Measure:
+    events: int
+    wall: float
+    cpu: float
+    backend: float | None
+    peak_mib: float
+    steps: list[str]
+
+    @property
+    def rate(self) -> float:
+        return self.events / self.wall
+
+    @property
+    def cpu_rate(self) -> float:
+        return self.events / (self.cpu + (self.backend or 0.0))
 
 
 def _child(phase: Callable, args: tuple, pipe) -> None:
     from django.db import connections
 
     connections.close_all()
-    events, seconds = phase(*args)
+    tables_empty()
+    steps = pipeline_warm()
+    events, clock = phase(*args)
     peak_mib = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    pipe.send((events, seconds, peak_mib))
+    pipe.send(Measure(events, clock.wall, clock.cpu, clock.backend, peak_mib, steps))
 
 
-def measure(name: str, phase: Callable, *args) -> float:
+def measure(name: str, phase: Callable, *args) -> Measure:
     from django.db import connections
 
     connections.close_all()
@@ -138,46 +226,62 @@ def measure(name: str, phase: Callable, *args) -> float:
     receive, send = context.Pipe(duplex=False)
     child = context.Process(target=_child, args=(phase, args, send))
     child.start()
-    events, seconds, peak_mib = receive.recv()
+    result: Measure = receive.recv()
     child.join()
-    rate = events / seconds
-    print(f"{name:<44} {events:>9,} events {seconds:8.1f} s {rate:9,.0f} events/s   peak RSS {peak_mib:6.0f} MiB",
-          flush=True)
-    return rate
+    backend = f"{result.backend:6.1f}" if result.backend is not None else "     ?"
+    print(f"{name:<38} {result.events:>9,} ev {result.wall:7.1f} s {result.rate:7,.0f} ev/s | CPU {result.cpu:6.1f} s"
+          f" + db {backend} s = {result.cpu_rate:7,.0f} ev/CPU-s | peak RSS {result.peak_mib:4.0f} MiB", flush=True)
+    return result
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--lines", type=int, default=1_000_000, help="lines of the CloudFront log and TSV file")
-    parser.add_argument("--live", type=int, default=20_000, help="payloads drained for the live baseline")
+    parser.add_argument("--live", type=int, default=0,
+                        help="payloads drained for the live baseline (default: a tenth of --lines, the small file)")
+    parser.add_argument("--formats", default="cloudfront,enriched", help="imports to run (comma-separated)")
     args = parser.parse_args()
     url = os.environ.get("DATABASE_URL") or "postgres://postgres@127.0.0.1:5432/snowplow"
     os.environ["DATABASE_URL"] = bench_database_url(url)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "snowplow_site.settings")
     os.environ.setdefault("RAW_SINK", "postgres")
     import django
+    from django.conf import settings
     from django.core.management import call_command
 
     django.setup()
     call_command("migrate", verbosity=0)
+    from imports.running import DEFAULT_BATCH_SIZE
+
+    formats = [name for name in args.formats.split(",") if name]
+    small = max(args.lines // 10, 1)
+    live_count = args.live or small
     directory = Path(tempfile.mkdtemp(prefix="bench_imports_"))
     try:
-        small = max(args.lines // 10, 1)
         started = time.perf_counter()
-        files = {(fmt, size): writer(directory / f"{fmt}-{size}.gz", size)
-                 for fmt, writer in (("cloudfront", cloudfront_log), ("enriched", enriched_tsv))
-                 for size in (small, args.lines)}
+        writers = {"cloudfront": cloudfront_log, "enriched": enriched_tsv}
+        files = {(fmt, size): writers[fmt](directory / f"{fmt}-{size}.gz", size)
+                 for fmt in formats for size in dict.fromkeys((small, args.lines))}
         sizes = ", ".join(f"{path.name} {path.stat().st_size / 2**20:.0f} MiB" for path in files.values())
         print(f"sample files written in {time.perf_counter() - started:.0f} s: {sizes}", flush=True)
-        print(f"database {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}, one process per phase, batch 500")
-        live = measure("(a) live drain (pixel GETs)", live_drain, args.live)
-        rates = {}
-        for fmt in ("cloudfront", "enriched"):
-            for size in (small, args.lines):
-                rates[fmt] = measure(f"({'b' if fmt == 'cloudfront' else 'c'}) {fmt} import, {size:,} lines",
-                                     file_import, fmt, files[(fmt, size)])
-        print(f"ratio b/a (CloudFront import / live drain): {rates['cloudfront'] / live:.2f}")
-        print(f"ratio c/a (enriched TSV import / live drain): {rates['enriched'] / live:.2f}")
+        print(f"database {os.environ['DATABASE_URL'].rsplit('/', 1)[-1]}, raw sink {os.environ['RAW_SINK']}, "
+              f"one process per phase, drain batch {settings.DRAIN_BATCH_SIZE}, import batch {DEFAULT_BATCH_SIZE}, "
+              f"{os.cpu_count()} cores")
+        live = measure(f"(a) live drain, {live_count:,} payloads", live_drain, live_count)
+        print(f"    enrichment steps (every phase): {', '.join(live.steps)}")
+        results: dict[tuple[str, int], Measure] = {}
+        for fmt in formats:
+            for size in dict.fromkeys((small, args.lines)):
+                label = "b" if fmt == "cloudfront" else "c"
+                result = measure(f"({label}) {fmt} import, {size:,} lines", file_import, fmt, files[(fmt, size)])
+                if result.steps != live.steps:
+                    raise SystemExit(f"phase ran other enrichments: {result.steps} != {live.steps}")
+                results[(fmt, size)] = result
+        for (fmt, size), result in results.items():
+            label = "b" if fmt == "cloudfront" else "c"
+            print(f"ratio {label}/a, {fmt} {size:,} lines / live drain {live_count:,}: "
+                  f"{result.cpu_rate / live.cpu_rate:.2f} per CPU-second, "
+                  f"{result.rate / live.rate:.2f} per wall second")
     finally:
         shutil.rmtree(directory)
 

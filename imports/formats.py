@@ -32,18 +32,14 @@ class ImportFormat:
     description: str
 
 
-def _lines(stream: BinaryIO) -> Iterator[str]:
-    return (line for _, line in text_lines(stream))
-
-
 def _as_is(record: Any, notes: NoteSink) -> Decoded:
     return record
 
 
 FORMATS: dict[str, ImportFormat] = {
-    "cloudfront": ImportFormat("cloudfront", _lines, lambda line, notes: cloudfront_line(line),
+    "cloudfront": ImportFormat("cloudfront", text_lines, cloudfront_line,
                                "CloudFront collector access logs (12 to 33 fields)"),
-    "clj-tomcat": ImportFormat("clj-tomcat", _lines, clj_tomcat_line,
+    "clj-tomcat": ImportFormat("clj-tomcat", text_lines, clj_tomcat_line,
                                "Clojure collector Tomcat access logs (clj 0.1.0 to 2.1.3)"),
     "thrift": ImportFormat("thrift", thrift_records, _as_is,
                            "Thrift raw archives, framing sniffed (LZO blocks, newline-separated, base64 lines)"),
@@ -53,7 +49,7 @@ FORMATS: dict[str, ImportFormat] = {
                                   "Thrift raw archives: records each followed by a newline (S3 Loader gzip)"),
     "thrift-base64": ImportFormat("thrift-base64", partial(thrift_records, framing="base64"), _as_is,
                                   "Thrift raw archives: one base64 record per line"),
-    "enriched": ImportFormat("enriched", _lines, lambda line, notes: tsv_event(line),
+    "enriched": ImportFormat("enriched", text_lines, lambda line, notes: tsv_event(line),
                              "Enriched TSV archives (131 fields), loaded without re-enrichment"),
 }
 

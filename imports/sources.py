@@ -81,7 +81,6 @@ def open_stream(path: Path) -> tuple[BinaryIO, CountingReader]:
     return buffered, counter
 
 
-def text_lines(stream: BinaryIO) -> Iterator[tuple[int, str]]:
-    """Yield (1-based line number, line without its line ending); undecodable bytes become U+FFFD."""
-    for number, raw in enumerate(stream, start=1):
-        yield number, raw.rstrip(b"\r\n").decode("utf-8", "replace")
+def text_lines(stream: BinaryIO) -> Iterator[str]:
+    """Yield each line without its line ending; undecodable bytes become U+FFFD."""
+    return (raw.rstrip(b"\r\n").decode("utf-8", "replace") for raw in stream)

@@ -116,3 +116,33 @@ def test_timestamp_and_path_errors_are_accumulated_into_one_bad_row():
 def test_a_legacy_ice_png_and_a_vendor_path_are_accepted_apis():
     assert _payload(sample_line(18, cs_uri_stem="/ice.png")).path == "/ice.png"
     assert _payload(sample_line(18, cs_uri_stem="/com.acme/v1")).path == "/com.acme/v1"
+
+
+@pytest.mark.parametrize("text", ["%252541", "%2525", "%25%25", "a%25zz%2520b", "%25", "%25A", "%2541%25", "x%252"])
+def test_the_percent_25_fix_up_is_enrichs_regex_replacement(text):
+    import re
+
+    from imports.loader import single_encode_pcts
+
+    assert single_encode_pcts(text) == re.sub(r"%25([0-9A-Fa-f]{2})", r"%\1", text)
+
+
+@pytest.mark.parametrize("values", [
+    {},
+    {"ip": None, "useragent": None, "referer": None, "querystring": None},
+    {"content_type": "application/json; charset=UTF-8", "body": b'{"a":"\xc3\xa9"}', "querystring": ""},
+    {"useragent": "Agent é 💡", "timestamp": -1},
+])
+def test_payloads_are_written_byte_for_byte_as_thriftpy2_writes_them(values):
+    from collector.payload import ENCODING, SCHEMA, CollectorPayload, payload_serialize
+    from imports.loader import log_payload
+
+    given = {"source": "clj-tomcat", "path": "/com.snowplowanalytics.snowplow/tp2", "querystring": "e=pv&x=%C3%A9",
+             "timestamp": 1401697800123, "ip": "2001:db8::1", "useragent": "curl/7.35.0",
+             "referer": "https://www.example.com/", **values}
+    expected = payload_serialize(CollectorPayload(
+        schema=SCHEMA, ipAddress=given["ip"], timestamp=given["timestamp"], encoding=ENCODING,
+        collector=given["source"], userAgent=given["useragent"], refererUri=given["referer"], path=given["path"],
+        querystring=given["querystring"].encode() if given["querystring"] else None, body=given.get("body"),
+        contentType=given.get("content_type")))
+    assert log_payload(**given) == expected
