@@ -98,16 +98,34 @@ def _built_months(site_id: int, start: dt.date, end: dt.date) -> list[dt.date]:
 
 
 def _range_filter(site_id: int, start: dt.date, end: dt.date) -> tuple[str, dict]:
-    """SQL condition (alias-free) and params selecting month rows for built months and day rows elsewhere."""
+    """SQL condition (alias-free) and params selecting month rows for built months and day rows elsewhere, as
+    plain bucket ranges (so each is an index range scan that reads no row of the other grain)."""
     months = _built_months(site_id, start, end)
-    params = {"d_start": start, "d_end": end + dt.timedelta(days=1), "months": months}
-    if not months:
-        return "(grain = 'd' AND bucket >= %(d_start)s AND bucket < %(d_end)s)", params
-    params["m_lo"], params["m_hi"] = months[0], next_month(months[-1])
-    condition = """((grain = 'm' AND bucket = ANY(%(months)s::timestamp[]))
-        OR (grain = 'd' AND bucket >= %(d_start)s AND bucket < %(d_end)s
-            AND date_trunc('month', bucket) <> ALL(%(months)s::timestamp[])))"""
-    return condition, params
+    ranges: list[tuple[str, dt.date, dt.date]] = []
+    for month in months:  # consecutive months become one range
+        if ranges and ranges[-1][2] == month:
+            ranges[-1] = ("m", ranges[-1][1], next_month(month))
+        else:
+            ranges.append(("m", month, next_month(month)))
+    days, cursor_day = [], start
+    for _, lo, hi in ranges:
+        if cursor_day < lo:
+            days.append(("d", cursor_day, lo))
+        cursor_day = hi
+    if cursor_day < end + dt.timedelta(days=1):
+        days.append(("d", cursor_day, end + dt.timedelta(days=1)))
+    params: dict = {"month_buckets": months, "day_buckets": [lo + dt.timedelta(days=n) for _, lo, hi in days
+                                                              for n in range((hi - lo).days)]}
+    clauses = []
+    for i, (grain, lo, hi) in enumerate(ranges + days):
+        params[f"r{i}_lo"], params[f"r{i}_hi"] = lo, hi
+        clauses.append(f"(grain = '{grain}' AND bucket >= %(r{i}_lo)s AND bucket < %(r{i}_hi)s)")
+    return "(" + (" OR ".join(clauses) or "FALSE") + ")", params
+
+
+# The same buckets as equality lists: with `value = ANY(...)` the primary key is probed per (bucket, value).
+BUCKET_LISTS = """((grain = 'm' AND bucket = ANY(%(month_buckets)s::timestamp[]))
+    OR (grain = 'd' AND bucket = ANY(%(day_buckets)s::timestamp[])))"""
 
 
 def _metrics(row: Sequence, visitors: int) -> Metrics:
@@ -144,9 +162,10 @@ def list_timeseries(site, start: dt.date, end: dt.date, interval: str = "day", d
     params = {"site_id": site.pk, "dimension": dimension, "value": value, "bots": _bots(include_bots),
               "lo": start, "hi": end + dt.timedelta(days=1), "grain": grain, "trunc": interval}
     sums = ", ".join(f"{m}" for m in SUMMED)
+    sketch = "NULL::bytea" if interval in ("hour", "day") else "visitors_sketch"  # exact visitors suffice there
     with connection.cursor() as cursor:
         cursor.execute(
-            f"""SELECT date_trunc(%(trunc)s, bucket), {sums}, visitors, visitors_sketch FROM derived.rollups
+            f"""SELECT date_trunc(%(trunc)s, bucket), {sums}, visitors, {sketch} FROM derived.rollups
                 WHERE site_id = %(site_id)s AND grain = %(grain)s AND dimension = %(dimension)s
                   AND value = %(value)s AND is_bot = ANY(%(bots)s) AND bucket >= %(lo)s AND bucket < %(hi)s""",
             params,
@@ -201,24 +220,27 @@ def list_breakdown(site, dimension: str, start: dt.date, end: dt.date, order_by:
     params |= {"site_id": site.pk, "dimension": dimension, "bots": _bots(include_bots), "limit": limit,
                "offset": offset}
     rank = "sum(visitors)" if order_by == "visitors" else f"sum({order_by})"
-    sums = ", ".join(f"sum({m})" for m in SUMMED)
     with connection.cursor() as cursor:
+        # Rank on one sum only (cheap over thousands of values), then read the few winners' rows whole.
         cursor.execute(
-            f"""SELECT value, {sums} FROM derived.rollups
+            f"""SELECT value FROM derived.rollups
                 WHERE site_id = %(site_id)s AND dimension = %(dimension)s AND is_bot = ANY(%(bots)s) AND {condition}
                 GROUP BY value ORDER BY {rank} DESC, value LIMIT %(limit)s OFFSET %(offset)s""",
             params,
         )
-        rows = cursor.fetchall()
+        values = [row[0] for row in cursor.fetchall()]
         cursor.execute(
-            f"""SELECT value, visitors_sketch FROM derived.rollups
+            f"""SELECT value, {", ".join(SUMMED)}, visitors_sketch FROM derived.rollups
                 WHERE site_id = %(site_id)s AND dimension = %(dimension)s AND is_bot = ANY(%(bots)s)
-                  AND value = ANY(%(values)s) AND {condition}""",
-            params | {"values": [row[0] for row in rows]},
+                  AND value = ANY(%(values)s) AND {BUCKET_LISTS}""",
+            params | {"values": values},
         )
+        sums: dict[str, list] = {value: [0] * len(SUMMED) for value in values}
         unions: dict[str, VisitorUnion] = defaultdict(VisitorUnion)
-        for value, sketch in cursor.fetchall():
+        for value, *measures, sketch in cursor.fetchall():
+            sums[value] = [a + (b or 0) for a, b in zip(sums[value], measures, strict=True)]
             unions[value].add(sketch)
+    rows = [(value, *sums[value]) for value in values]
     result = [BreakdownRow(value, _metrics(rest, unions[value].count())) for value, *rest in rows]
     if order_by == "visitors":
         result.sort(key=lambda row: (-row.metrics.visitors, row.value))
