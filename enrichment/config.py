@@ -1,6 +1,7 @@
 """The phase-2 pipeline a worker runs: built-in steps and enabled enrichments in Snowplow's order (spec 2.4).
 
-Workers call `get_pipeline()` once per batch: it reads the configuration version (one query), rebuilds the
+Workers call `get_pipeline(version)` once per batch with the configuration version the drain read for it (one
+query per batch, shared with the Iglu cache watcher; called without one it reads it itself), rebuilds the
 enrichments when it moved, and otherwise lets them re-open files that were replaced on disk. The order is
 enrich 6.10.0's, except that IP lookups (and ASN lookups, which mark their context) run before weather, which
 needs the coordinates they set.
@@ -120,12 +121,16 @@ def build_enrichments() -> list[tuple[str, Enrichment]]:
 _current = Pipeline()
 
 
-def get_pipeline() -> list[tuple[str, Step]]:
-    """Phase-2 steps in order for this batch, rebuilt when the configuration version moved."""
+def get_pipeline(version: int | None = None) -> list[tuple[str, Step]]:
+    """Phase-2 steps in order for this batch, rebuilt when the configuration version moved.
+
+    `version` is the configuration version the caller already read for this batch (read here when not given).
+    """
     global _current
     from enrichment.versioning import config_version_get
 
-    version = config_version_get()
+    if version is None:
+        version = config_version_get()
     if version != _current.version:
         old = _current
         enrichments = build_enrichments()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import base64
 import binascii
 import re
 import uuid
@@ -115,8 +114,11 @@ def to_platform(value: str) -> str:
 
 def decode_base64url(value: str) -> str:
     """Decode URL-safe or standard Base64, with or without padding, as UTF-8 (collector spec 1.4)."""
-    try:
-        raw = base64.urlsafe_b64decode(value.replace("+", "-").replace("/", "_") + "=" * (-len(value) % 4))
+    try:  # base64.urlsafe_b64decode without its wrappers: both alphabets mapped to the standard one
+        raw = binascii.a2b_base64((value.translate(_TO_STANDARD_ALPHABET) + "=" * (-len(value) % 4)).encode("ascii"))
     except (binascii.Error, ValueError):
         raise ConversionError("could not base64 decode") from None
     return raw.decode("utf-8", "replace")
+
+
+_TO_STANDARD_ALPHABET = str.maketrans("-_", "+/")

@@ -15,7 +15,7 @@ from enrichment.badrows import badrows_record
 from enrichment.config import get_pipeline
 from enrichment.pipeline import Step
 from enrichment.processing import process_payload
-from enrichment.versioning import ConfigWatcher
+from enrichment.versioning import ConfigWatcher, config_version_get
 from iglu import api as iglu
 from operations.api import batch_counts_record
 
@@ -46,13 +46,14 @@ def drain_batch(batch_size: int, sink: RawSink | None = None) -> DrainResult:
     A registry outage raises before commit, so the batch stays in the sink for a later retry.
     """
     sink = sink or get_sink()
-    if _watcher.changed():
+    version = config_version_get()  # read once: it decides both the Iglu caches and the phase-2 pipeline
+    if _watcher.changed(version):
         iglu.clear_caches()
     with transaction.atomic():
         claimed = sink.claim(batch_size, consumer_name())
         if not claimed:
             return DrainResult()
-        result = payloads_load(claimed)
+        result = payloads_load(claimed, get_pipeline(version))
         sink.ack(claimed)
         batch_counts_record(consumer_name(), payloads=result.payloads, enriched=result.enriched,
                             loaded=result.good, failed=result.bad, duplicates=result.duplicates)

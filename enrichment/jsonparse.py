@@ -13,15 +13,32 @@ class JsonTooDeep(ValueError):
         super().__init__("maximum allowed JSON depth exceeded")
 
 
+_scan_once = json.JSONDecoder().scan_once  # json.loads' own C scanner, without its per-call Python wrappers
+
+
 def parse_json(text: str | bytes, max_depth: int = MAX_JSON_DEPTH) -> Any:
     """Parse JSON; raise ValueError when invalid and JsonTooDeep beyond `max_depth` nested containers."""
     try:
-        value = json.loads(text)
+        value = _loads(text)
     except RecursionError:
         raise JsonTooDeep from None
     if isinstance(value, (dict, list)) and _may_exceed(text, max_depth) and _depth_exceeds(value, max_depth):
         raise JsonTooDeep
     return value
+
+
+def _loads(text: str | bytes) -> Any:
+    """`json.loads(text)`: a str that is one JSON value with no surrounding whitespace is scanned directly;
+    anything else (bytes, whitespace, trailing data, invalid JSON) goes to json.loads for its result or error."""
+    if type(text) is str:
+        try:
+            value, end = _scan_once(text, 0)
+        except StopIteration:
+            pass
+        else:
+            if end == len(text):
+                return value
+    return json.loads(text)
 
 
 def _may_exceed(text: str | bytes, max_depth: int) -> bool:

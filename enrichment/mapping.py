@@ -33,6 +33,7 @@ def _converted(field: str, convert: Callable[[str], Any]) -> Callable[[Event, st
         event[field] = convert(value)
 
     assign.fields = (field,)
+    assign.convert = convert
     return assign
 
 
@@ -41,6 +42,7 @@ def _size(width_field: str, height_field: str) -> Callable[[Event, str], None]:
         event[width_field], event[height_field] = cv.to_size(value)
 
     assign.fields = (width_field, height_field)
+    assign.convert = cv.to_size
     return assign
 
 
@@ -49,6 +51,7 @@ def _base64(field: str) -> Callable[[Event, str], None]:
         event[field] = cv.decode_base64url(value)
 
     assign.fields = (field,)
+    assign.convert = cv.decode_base64url
     return assign
 
 
@@ -132,10 +135,21 @@ TRANSFORMS: dict[str, Callable[[Event, str], None]] = {
 SECOND_PASS: dict[str, Callable[[Event, str], None]] = {"tnuid": _string("network_userid")}
 
 
-# Plain string parameters are copied without a function call: most of an event's parameters are these.
+# Plain string parameters are copied without a call: most of an event's parameters are these. The others are
+# converted by their table entry's converter; converters of values that repeat across events (event types,
+# platforms, flags, sizes, small numbers) remember their answers, so a repeated value costs one lookup.
 _ALL = {**TRANSFORMS, **SECOND_PASS}
 _PLAIN = {name: assign.field for name, assign in _ALL.items() if hasattr(assign, "field")}
 _CONVERTED = {name: assign for name, assign in _ALL.items() if name not in _PLAIN}
+_MEMOISED = (cv.to_event_type, cv.to_platform, cv.to_boolean, cv.to_int, cv.to_size, cv.to_double)
+_MEMO_LIMIT = 4096
+_MEMOS: dict[Callable[[str], Any], dict[str, Any]] = {convert: {} for convert in _MEMOISED}
+# parameter -> (field, or (width, height) fields for sizes; converter; its memo or None)
+_CONVERSIONS: dict[str, tuple[Any, Callable[[str], Any], dict[str, Any] | None]] = {
+    name: (assign.fields if len(assign.fields) > 1 else assign.fields[0], assign.convert, _MEMOS.get(assign.convert))
+    for name, assign in _CONVERTED.items()
+}
+_MISSING = object()
 
 
 def _conflict_groups() -> list[tuple[str, ...]]:
@@ -149,6 +163,7 @@ def _conflict_groups() -> list[tuple[str, ...]]:
 
 _CONFLICTS = _conflict_groups()
 _CONFLICTING = frozenset(name for group in _CONFLICTS for name in group)
+_GROUP_OF = {name: index for index, group in enumerate(_CONFLICTS) for name in group}
 
 
 def transform(parameters: dict[str, str], event: Event) -> list[ParseError]:
@@ -158,8 +173,10 @@ def transform(parameters: dict[str, str], event: Event) -> list[ParseError]:
     later in the table wins whatever their order on the wire, so the outcome is deterministic.
     """
     errors: list[ParseError] = []
-    losers = _losing_parameters(parameters) if len(_CONFLICTING.intersection(parameters)) > 1 else ()
-    plain, converted = _PLAIN, _CONVERTED
+    present = _CONFLICTING.intersection(parameters)
+    clash = len(present) > 1 and len({_GROUP_OF[name] for name in present}) < len(present)
+    losers = _losing_parameters(parameters) if clash else ()
+    plain, conversions, missing = _PLAIN, _CONVERSIONS, _MISSING
     for name, value in parameters.items():
         if not value or name in losers:
             continue
@@ -167,13 +184,23 @@ def transform(parameters: dict[str, str], event: Event) -> list[ParseError]:
         if field is not None:
             event[field] = value
             continue
-        assign = converted.get(name)
-        if assign is None:
+        conversion = conversions.get(name)
+        if conversion is None:
             continue
-        try:
-            assign(event, value)
-        except cv.ConversionError as error:
-            errors.append(ParseError(name, value, str(error)))
+        field, convert, memo = conversion
+        result = missing if memo is None else memo.get(value, missing)
+        if result is missing:
+            try:
+                result = convert(value)
+            except cv.ConversionError as error:
+                errors.append(ParseError(name, value, str(error)))
+                continue
+            if memo is not None and type(value) is str and len(memo) < _MEMO_LIMIT:
+                memo[value] = result
+        if type(field) is str:
+            event[field] = result
+        else:
+            event[field[0]], event[field[1]] = result
     return errors
 
 

@@ -7,13 +7,17 @@ Each step takes the context and records failures on it; none raises on input.
 
 from __future__ import annotations
 
+import functools
 import re
+import time
 import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.conf import settings
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 
 from enrichment import selfdescribing
 from enrichment.badrows import BadRowData, iso_timestamp
@@ -59,19 +63,21 @@ Step = Callable[[EnrichmentContext], None]
 def initialise(ctx: EnrichmentContext) -> None:
     payload = ctx.raw.payload.thrift
     ctx.event.update(
-        event_id=str(uuid.uuid4()),
+        event_id=None,  # the tracker's `eid`, else a new UUID: filled in by transform_parameters
         v_collector=payload.collector,
-        v_etl=f"{settings.ENRICH_PROCESSOR_ARTIFACT}-{settings.ENRICH_PROCESSOR_VERSION}",
+        v_etl=_v_etl(),
         etl_tstamp=_now_millis(),
         collector_tstamp=payload.timestamp,
         network_userid=payload.networkUserId,
-        user_ipaddress=client_ip(ctx.raw.payload.headers, payload.ipAddress),
+        user_ipaddress=client_ip(payload.headers or (), payload.ipAddress),
         useragent=_clean_useragent(payload.userAgent),
     )
 
 
 def transform_parameters(ctx: EnrichmentContext) -> None:
     errors = transform(ctx.raw.parameters, ctx.event)
+    if ctx.event.get("event_id") is None:  # no valid `eid`: generated only now, so a tracker's id costs nothing
+        ctx.event["event_id"] = str(uuid.uuid4())
     if errors:
         ctx.input_messages.append({
             "schemaKey": ATOMIC_SCHEMA,
@@ -208,8 +214,16 @@ _STRING_LIMITS = {f.name: f.max_length for f in FIELDS if f.kind == STRING and f
 
 
 def atomic_lengths(ctx: EnrichmentContext) -> None:
+    event = ctx.event
+    limits = _STRING_LIMITS
+    for name in limits.keys() & event.keys():  # a quick pass; the reports below keep the event's field order
+        value = event[name]
+        if value is not None and len(value) > limits[name]:
+            break
+    else:
+        return
     reports = []
-    for name, value in ctx.event.items():
+    for name, value in event.items():
         limit = _STRING_LIMITS.get(name)
         if limit is not None and value is not None and len(value) > limit:
             reports.append({"message": f"Field is longer than maximum allowed size {limit}",
@@ -290,6 +304,9 @@ def client_ip(headers: list[str], fallback: str | None) -> str | None:
     """First X-Forwarded-For address, else a Forwarded `for=`, else the collector's IP (spec 2.1 step 4)."""
     forwarded = None
     for header in headers:
+        initial = header[:1]
+        if initial.isalpha() and initial not in "xXfF":  # Host, User-Agent, Cookie...: not worth splitting
+            continue
         name, _, value = header.partition(":")
         lowered = name.strip().lower()
         if lowered == "x-forwarded-for" and value.strip():
@@ -302,6 +319,7 @@ def client_ip(headers: list[str], fallback: str | None) -> str | None:
     return _first_ip(fallback) if fallback else None
 
 
+@functools.lru_cache(maxsize=4096)
 def _first_ip(value: str) -> str | None:
     token = _IP_SPLIT.split(value.strip())[0].strip().strip("[]")
     return token or None
@@ -313,7 +331,20 @@ def _clean_useragent(useragent: str | None) -> str | None:
     return useragent.replace("\t", "    ").replace("\n", "").replace("\r", "")
 
 
-def _now_millis() -> int:
-    import time
+_PROCESSOR: list[str] = []  # the v_etl value, built from the settings once
 
+
+def _v_etl() -> str:
+    if not _PROCESSOR:
+        _PROCESSOR.append(f"{settings.ENRICH_PROCESSOR_ARTIFACT}-{settings.ENRICH_PROCESSOR_VERSION}")
+    return _PROCESSOR[0]
+
+
+@receiver(setting_changed)
+def _processor_setting_changed(setting: str, **kwargs: Any) -> None:
+    if setting in {"ENRICH_PROCESSOR_ARTIFACT", "ENRICH_PROCESSOR_VERSION"}:
+        _PROCESSOR.clear()
+
+
+def _now_millis() -> int:
     return int(time.time() * 1000)

@@ -41,7 +41,8 @@ def process_payload(data: bytes, phase_2: list[tuple[str, Step]] | None = None) 
             outcome.dropped += 1
         elif isinstance(result, EnrichedEvent):
             outcome.good.append(result)
-            outcome.good.extend(pii_transformation_events(raw))
+            if raw.extra:
+                outcome.good.extend(pii_transformation_events(raw))
         else:
             outcome.bad.append(result)
     return outcome

@@ -47,13 +47,21 @@ def not_self_describing(value: Any) -> str | None:
     """Snowplow's NotIglu error code, or None when `value` is a well-formed self-describing JSON."""
     if not isinstance(value, dict) or "schema" not in value or "data" not in value or len(value) != 2:
         return "INVALID_DATA_PAYLOAD"
-    if not isinstance(value["schema"], str):
+    schema = value["schema"]
+    if not isinstance(schema, str):
         return "INVALID_SCHEMA"
+    if schema in _WELL_FORMED_KEYS:
+        return None
     try:
-        iglu.parse_schema_key(value["schema"])
+        iglu.parse_schema_key(schema)
     except iglu.InvalidSchemaKey:
         return "INVALID_IGLUURI"
+    if len(_WELL_FORMED_KEYS) < 10_000:
+        _WELL_FORMED_KEYS.add(schema)
     return None
+
+
+_WELL_FORMED_KEYS: set[str] = set()  # schema URIs already parsed: they repeat in nearly every event
 
 
 def validation_messages(sdj: dict[str, Any]) -> list[dict[str, Any]]:

@@ -26,8 +26,10 @@ class ConfigWatcher:
     def __init__(self) -> None:
         self.seen: int | None = None
 
-    def changed(self) -> bool:
-        current = config_version_get()
+    def changed(self, current: int | None = None) -> bool:
+        """`current` is the version the caller already read this batch; read here when not given."""
+        if current is None:
+            current = config_version_get()
         if current == self.seen:
             return False
         first = self.seen is None

@@ -23,6 +23,11 @@ CONTEXTS_SCHEMA = "iglu:com.snowplowanalytics.snowplow/contexts/jsonschema/1-0-1
 UNSTRUCT_SCHEMA = "iglu:com.snowplowanalytics.snowplow/unstruct_event/jsonschema/1-0-0"
 
 
+@functools.cache
+def _payload_data_criterion() -> iglu.SchemaCriterion:
+    return iglu.SchemaCriterion.parse(PAYLOAD_DATA_CRITERION)
+
+
 def is_json_content_type(content_type: str | None) -> bool:
     """Accept application/json with an optional UTF-8 charset, in any case and spacing (pitfall 7.10)."""
     if not content_type:
@@ -88,7 +93,7 @@ class Tp2Adapter(Adapter):
             key = iglu.parse_schema_key(envelope["schema"])
         except iglu.InvalidSchemaKey:
             return {"json": envelope, "error": "INVALID_IGLUURI"}
-        if not iglu.SchemaCriterion.parse(PAYLOAD_DATA_CRITERION).matches(key):
+        if not _payload_data_criterion().matches(key):
             return {"schemaKey": key.uri, "schemaCriterion": PAYLOAD_DATA_CRITERION}
         if not isinstance(envelope["data"], list):
             return {"schemaKey": key.uri, "error": {"error": "ValidationError", "dataReports": [
@@ -125,9 +130,10 @@ class FlatStringRecord:
     def accepts(self, event: Any) -> bool:
         """Exactly the schema's verdict for one item; the full validator runs only to explain a refusal."""
         return (type(event) is dict and self.required.issubset(event) and self.allowed.issuperset(event)
-                and all(type(value) is str for value in event.values()))
+                and _STRING_ONLY.issuperset(map(type, event.values())))
 
 
+_STRING_ONLY = frozenset({str})
 _TOP_KEYS = {"$schema", "self", "description", "type", "items", "minItems"}
 _ITEM_KEYS = {"type", "properties", "required", "additionalProperties", "description"}
 

@@ -90,6 +90,26 @@ def test_a_configuration_change_clears_the_workers_schema_caches(monkeypatch):
 
 
 @pytest.mark.django_db
+def test_a_batch_reads_the_configuration_version_once_for_caches_and_pipeline(monkeypatch):
+    from enrichment import config, drain, versioning
+    from enrichment.config import reset_pipeline
+
+    reads = []
+    real_get = versioning.config_version_get
+    monkeypatch.setattr(versioning, "config_version_get", lambda: reads.append(1) or real_get())
+    monkeypatch.setattr(drain, "config_version_get", versioning.config_version_get)
+    monkeypatch.setattr(drain, "_watcher", drain.ConfigWatcher())
+    reset_pipeline()
+    sink = PostgresTableSink()
+    sink.write_batch(good_and_bad_batch())
+    result = drain_batch(100, sink)
+    assert (result.payloads, result.good, result.bad) == (3, 2, 2)
+    assert len(reads) == 1
+    assert config._current.version == real_get()  # the pipeline was built for the version read
+    reset_pipeline()
+
+
+@pytest.mark.django_db
 def test_every_processed_payload_is_kept_in_the_raw_archive_once(settings):
     settings.WAREHOUSE_RAW_ARCHIVE = "table"
     sink = PostgresTableSink()
