@@ -229,7 +229,8 @@ def explain_dashboard(site, today: dt.date) -> None:
             fn()
     finally:
         connection.force_debug_cursor = False
-    statements = [q["sql"] for q in connection.queries]
+    statements = [q["sql"] for q in connection.queries
+                  if q["sql"].lstrip().upper().startswith(("SELECT", "WITH"))]  # not SET LOCAL, COMMIT
     touching = 0
     with connection.cursor() as cursor:
         for statement in statements:

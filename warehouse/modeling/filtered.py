@@ -22,8 +22,7 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
-
+from warehouse.modeling.analysis import analytic_cursor
 from warehouse.modeling.reports import Metrics, TimeseriesPoint, UnsupportedQuery, _buckets
 from warehouse.modeling.rollups import NONE, SESSION_DIMENSIONS
 
@@ -174,7 +173,7 @@ def _metrics(row) -> Metrics:
 
 
 def _fetch(sql: str, params: dict) -> list[tuple]:
-    with connection.cursor() as cursor:
+    with analytic_cursor() as cursor:
         cursor.execute(sql, params)
         return cursor.fetchall()
 
