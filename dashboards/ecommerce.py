@@ -56,11 +56,12 @@ def _cents(amount: Decimal | int) -> Decimal:
     return Decimal(amount).quantize(Decimal("0.01"))
 
 
-def _where(query: DashboardQuery, period: DateRange, kind: str) -> tuple[str, dict]:
+def _where(query: DashboardQuery, period: DateRange, *kinds: str) -> tuple[str, dict]:
     where, params = rawfallback._where(query, period)
-    params |= {"kind": kind, "c_lo": dt.datetime.combine(period.start, dt.time()) - COLLECTOR_MARGIN,
+    params |= {"kinds": list(kinds), "c_lo": dt.datetime.combine(period.start, dt.time()) - COLLECTOR_MARGIN,
                "c_hi": dt.datetime.combine(period.end, dt.time()) + dt.timedelta(days=1) + COLLECTOR_MARGIN}
-    return f"event = %(kind)s AND collector_tstamp >= %(c_lo)s AND collector_tstamp < %(c_hi)s AND {where}", params
+    return (f"event = ANY(%(kinds)s) AND collector_tstamp >= %(c_lo)s AND collector_tstamp < %(c_hi)s "
+            f"AND {where}"), params
 
 
 def _fetch(sql: str, params: dict) -> list[tuple]:
@@ -75,14 +76,17 @@ def get_ecommerce_totals(query: DashboardQuery, comparison: bool = False) -> Eco
     period = query.comparison if comparison else query.period
     if period is None:
         raise ValueError("The query has no comparison period.")
-    where, params = _where(query, period, "transaction")
-    item_where, item_params = _where(query, period, "transaction_item")
-    revenue, transactions = _fetch(f"""
-        SELECT coalesce(sum(total), 0), count(*) FROM (
-            SELECT DISTINCT ON (tr_orderid) coalesce(tr_total_base, tr_total) AS total
-            FROM atomic.events WHERE {where} AND tr_orderid IS NOT NULL
-            ORDER BY tr_orderid, derived_tstamp, event_id) orders""", params)[0]
-    items = _fetch(f"SELECT coalesce(sum(ti_quantity), 0) FROM atomic.events WHERE {item_where}", item_params)[0][0]
+    where, params = _where(query, period, "transaction", "transaction_item")
+    # One scan of the period's ecommerce rows for both the orders and the items.
+    revenue, transactions, items = _fetch(f"""
+        WITH rows AS MATERIALIZED (
+            SELECT event, tr_orderid, coalesce(tr_total_base, tr_total) AS total, ti_quantity, derived_tstamp, event_id
+            FROM atomic.events WHERE {where}),
+        orders AS (SELECT DISTINCT ON (tr_orderid) total FROM rows
+                   WHERE event = 'transaction' AND tr_orderid IS NOT NULL
+                   ORDER BY tr_orderid, derived_tstamp, event_id)
+        SELECT (SELECT coalesce(sum(total), 0) FROM orders), (SELECT count(*) FROM orders),
+               (SELECT coalesce(sum(ti_quantity), 0) FROM rows WHERE event = 'transaction_item')""", params)[0]
     return EcommerceTotals(_cents(revenue), transactions, int(items))
 
 

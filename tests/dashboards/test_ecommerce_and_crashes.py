@@ -123,6 +123,6 @@ def test_the_ecommerce_page_has_pinned_query_counts(shopper):
 
     cold, _ = count()
     warm, sql = count()
-    assert cold == 6 + 3  # access queries (session, user, site, role, segments, annotations) + products + totals (2)
+    assert cold == 6 + 2  # access queries (session, user, site, role, segments, annotations) + totals + products
     assert warm == 6, sql  # every number from the tile cache
     assert not any("atomic.events" in q for q in sql)
