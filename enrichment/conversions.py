@@ -115,10 +115,9 @@ def to_platform(value: str) -> str:
 def decode_base64url(value: str) -> str:
     """Decode URL-safe or standard Base64, with or without padding, as UTF-8 (collector spec 1.4)."""
     try:  # base64.urlsafe_b64decode without its wrappers: both alphabets mapped to the standard one
-        raw = binascii.a2b_base64((value.translate(_TO_STANDARD_ALPHABET) + "=" * (-len(value) % 4)).encode("ascii"))
+        standard = value.replace("-", "+").replace("_", "/") + "=" * (-len(value) % 4)
+        raw = binascii.a2b_base64(standard.encode("ascii"))
     except (binascii.Error, ValueError):
         raise ConversionError("could not base64 decode") from None
     return raw.decode("utf-8", "replace")
 
-
-_TO_STANDARD_ALPHABET = str.maketrans("-_", "+/")
