@@ -239,3 +239,34 @@ def test_the_fingerprint_enrichment_hash_is_reused_for_deduplication_only_when_i
         (good,) = process_payload(collector_payload("/i", params), get_pipeline()).good
         assert good.fingerprint == event_fingerprint(params)  # always the de-duplication hash
         assert good.event["event_fingerprint"] == event_fingerprint(params, frozenset(excluded), algorithm)
+
+
+def test_an_event_without_a_valid_eid_gets_a_new_version_4_uuid_also_in_its_bad_row():
+    import uuid
+
+    first, second = (process_payload(collector_payload("/i", {"e": "pv", "p": "web", "tv": "t"})).good[0]
+                     for _ in range(2))
+    ids = [first.event["event_id"], second.event["event_id"]]
+    assert ids[0] != ids[1] and all(uuid.UUID(value).version == 4 and len(value) == 36 for value in ids)
+    bad = process_payload(collector_payload("/i", {"e": "pv", "p": "web", "tv": "t", "eid": "not-a-uuid"})).bad[0]
+    assert uuid.UUID(bad.payload["enriched"]["event_id"]).version == 4
+
+
+def test_repeated_values_convert_the_same_each_time_and_a_repeated_bad_value_fails_each_time():
+    for _ in range(3):
+        event = process_payload(collector_payload("/i", {"e": "pp", "p": "web", "tv": "t", "res": "1920x1080",
+                                                         "cookie": "1", "pp_may": "250"})).good[0].event
+        assert (event["event"], event["dvce_screenwidth"], event["dvce_screenheight"]) == ("page_ping", 1920, 1080)
+        assert event["br_cookies"] is True and event["pp_yoffset_max"] == 250
+        bad = process_payload(collector_payload("/i", {"e": "pv", "p": "web", "tv": "t", "res": "1920 x 1080"})).bad
+        report = bad[0].failure["messages"][0]["error"]["dataReports"][0]
+        assert (report["path"], report["message"]) == ("res", "[1920 x 1080] does not have the format WIDTHxHEIGHT")
+
+
+def test_forwarded_headers_are_found_in_any_case_and_after_other_headers():
+    raw = collector_payload("/i", {"e": "pv", "p": "web", "tv": "t"},
+                            headers=["Host: c.example", "User-Agent: x", "forwarded: for=\"[2001:db8::1]\""])
+    assert process_payload(raw).good[0].event["user_ipaddress"] == "2001:db8::1"
+    raw = collector_payload("/i", {"e": "pv", "p": "web", "tv": "t"},
+                            headers=["Forwarded: for=192.0.2.60", "x-forwarded-for: 203.0.113.9"])
+    assert process_payload(raw).good[0].event["user_ipaddress"] == "203.0.113.9"
