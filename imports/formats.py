@@ -1,5 +1,6 @@
-"""The import formats, keyed like Snowplow's collector format strings (`cloudfront`, `clj-tomcat`, `thrift`)
-plus the enriched TSV archive: how a file splits into records and how one record is decoded."""
+"""The import formats, keyed like Snowplow's collector format strings (`cloudfront`, `clj-tomcat`, `thrift`,
+`tsv/com.amazon.aws.cloudfront/wd_access_log`) plus the enriched TSV archive: how a file splits into records and
+how one record is decoded."""
 
 from __future__ import annotations
 
@@ -15,6 +16,7 @@ from imports.enriched_tsv import tsv_event
 from imports.loader import NoteSink
 from imports.sources import text_lines
 from imports.thrift_archives import thrift_records
+from imports.tsv import CLOUDFRONT_ACCESS_LOG, cloudfront_access_log_line
 from warehouse.api import LoadableEvent
 
 Decoded = bytes | LoadableEvent | BadRowData | None
@@ -51,6 +53,9 @@ FORMATS: dict[str, ImportFormat] = {
                                   "Thrift raw archives: one base64 record per line"),
     "enriched": ImportFormat("enriched", text_lines, lambda line, notes: tsv_event(line),
                              "Enriched TSV archives (131 fields), loaded without re-enrichment"),
+    CLOUDFRONT_ACCESS_LOG: ImportFormat(CLOUDFRONT_ACCESS_LOG, text_lines, cloudfront_access_log_line,
+                                        "CloudFront access logs, one wd_access_log event per request of any kind "
+                                        "(12 to 26 fields)"),
 }
 
 

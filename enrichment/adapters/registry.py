@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from enrichment.adapters.base import Adapter
+from enrichment.adapters.cloudfront_access_log import CloudfrontAccessLogAdapter
 from enrichment.adapters.tracker_protocol import RedirectAdapter, Tp1Adapter, Tp2Adapter
 
 TRACKER_PROTOCOL_ADAPTERS: dict[tuple[str, str], Adapter] = {
     ("com.snowplowanalytics.snowplow", "tp1"): Tp1Adapter(),
     ("com.snowplowanalytics.snowplow", "tp2"): Tp2Adapter(),
     ("r", "tp2"): RedirectAdapter(),
+    ("com.amazon.aws.cloudfront", "wd_access_log"): CloudfrontAccessLogAdapter(),  # log lines (imports)
 }
 
 
