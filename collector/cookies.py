@@ -38,6 +38,10 @@ def parse_cookie_header(header: str | None) -> dict[str, str]:
     cookies: dict[str, str] = {}
     if not header:
         return cookies
+    if _WELL_FORMED.fullmatch(header):  # the usual header: no quotes or stray spaces, every part has a `=`
+        cookies = dict(reversed([part.split("=", 1) for part in header.replace(" ", "").split(";")]))
+        cookies.pop("", None)  # `=value` has no name
+        return cookies
     for part in header.split(";"):
         name, sep, value = part.strip().partition("=")
         if sep and name and name not in cookies:

@@ -25,14 +25,18 @@ class RawSink(abc.ABC):
     name: str = "sink"
 
     def __init__(self) -> None:
-        self._writer: GroupCommitWriter | None = None
+        self._writer: GroupCommitWriter | None = None  # or any object with usable() and write(record)
 
     def write(self, record: bytes) -> Awaitable[None]:
         """Store one record durably: the awaitable resolves once stored. Concurrent calls share one round trip."""
         writer = self._writer
         if writer is None or not writer.usable():
-            writer = self._writer = GroupCommitWriter(self.write_batch_async)
+            writer = self._writer = self.group_writer()
         return writer.write(record)
+
+    def group_writer(self) -> GroupCommitWriter:
+        """The group commit for the running event loop: by default, batches handed to `write_batch_async`."""
+        return GroupCommitWriter(self.write_batch_async)
 
     @abc.abstractmethod
     async def write_batch_async(self, records: list[bytes]) -> None:

@@ -15,8 +15,8 @@ import redis.asyncio as aredis
 from django.conf import settings
 from django.db import transaction
 
-from collector.sinks.base import ClaimedPayload, RawSink, SinkUnavailable
-from collector.sinks.resp import RespError, XaddConnection
+from collector.sinks.base import ClaimedPayload, RawSink
+from collector.sinks.resp import XaddWriter
 
 logger = logging.getLogger(__name__)
 FIELD = b"p"
@@ -35,7 +35,6 @@ class RedisStreamSink(RawSink):
         self._async_loop: asyncio.AbstractEventLoop | None = None
         self._sync: redis.Redis | None = None
         self._group_ready = False
-        self._xadd = XaddConnection(url, stream, FIELD)
 
     @property
     def client(self) -> redis.Redis:
@@ -50,11 +49,16 @@ class RedisStreamSink(RawSink):
             self._async_loop = loop
         return self._async
 
+    def group_writer(self) -> XaddWriter:
+        """XADDs pipelined over a raw protocol whose reply parser answers the waiting requests (resp.py)."""
+        return XaddWriter(self.url, self.stream, FIELD)
+
     async def write_batch_async(self, records: list[bytes]) -> None:
-        try:
-            await self._xadd.xadd_many(records)
-        except RespError as error:
-            raise SinkUnavailable(str(error)) from error
+        """The records in one round trip of their own; raises SinkUnavailable (RespError) on any failure."""
+        writer = self._writer
+        if writer is None or not writer.usable():
+            writer = self._writer = self.group_writer()
+        await writer.write_batch(records)
 
     def write_batch(self, records: list[bytes]) -> list[str]:
         pipe = self.client.pipeline(transaction=False)

@@ -33,22 +33,13 @@ def test_the_redis_sink_appends_each_record_as_one_stream_entry_in_order(stream_
 
 def test_concurrent_writes_share_round_trips_and_all_are_stored_before_they_return(stream_key):
     sink = RedisStreamSink(REDIS_URL, stream_key, "enrich")
-    batches: list[int] = []
-    original = sink.write_batch_async
 
-    async def counting(records: list[bytes]) -> None:
-        batches.append(len(records))
-        await original(records)
-
-    sink.write_batch_async = counting
-
-    async def main() -> None:
+    async def main() -> int:
         await asyncio.gather(*(sink.write(b"r%d" % n) for n in range(200)))
         assert len(entries(stream_key)) == 200  # every write had returned, so every record is there
+        return sink._writer.round_trips
 
-    asyncio.run(main())
-    assert sum(batches) == 200
-    assert len(batches) < 200
+    assert 1 <= asyncio.run(main()) < 200
     assert sorted(entries(stream_key)) == sorted(b"r%d" % n for n in range(200))
 
 
@@ -155,3 +146,35 @@ def test_an_unreachable_postgres_is_sink_unavailable_and_unhealthy(monkeypatch):
     with pytest.raises(SinkUnavailable):
         asyncio.run(sink.write_batch_async([b"a"]))
     assert asyncio.run(sink.healthy()) is False
+
+
+def _silent_redis(behaviour: str):
+    """A TCP server that takes XADDs and never answers ("silent") or closes the connection ("close")."""
+
+    async def serve(reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        await reader.read(100)
+        if behaviour == "close":
+            writer.close()
+            return
+        await asyncio.sleep(10)
+
+    return serve
+
+
+@pytest.mark.parametrize("behaviour", ["silent", "close"])
+def test_a_batch_left_unanswered_or_cut_off_fails_every_waiting_write(behaviour):
+    from collector.sinks.resp import XaddWriter
+
+    async def main() -> list[object]:
+        server = await asyncio.start_server(_silent_redis(behaviour), "127.0.0.1", 0)
+        port = server.sockets[0].getsockname()[1]
+        writer = XaddWriter(f"redis://127.0.0.1:{port}/0", "s", FIELD, timeout=0.3)
+        try:
+            return await asyncio.wait_for(
+                asyncio.gather(*(writer.write(b"x%d" % n) for n in range(3)), return_exceptions=True), 5)
+        finally:
+            server.close()
+
+    results = asyncio.run(main())
+    assert len(results) == 3
+    assert all(isinstance(result, SinkUnavailable) for result in results)
