@@ -9,7 +9,7 @@ from collections import defaultdict
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from django.db import connection
+from django.db import connection, transaction
 
 from warehouse.modeling.rollups import DIMENSIONS, month_start, next_month
 from warehouse.modeling.sketches import VisitorUnion
@@ -100,6 +100,12 @@ def _built_months(site_id: int, start: dt.date, end: dt.date) -> list[dt.date]:
 def _range_filter(site_id: int, start: dt.date, end: dt.date) -> tuple[str, dict]:
     """SQL condition (alias-free) and params selecting month rows for built months and day rows elsewhere, as
     plain bucket ranges (so each is an index range scan that reads no row of the other grain)."""
+    clauses, params = _range_clauses(site_id, start, end)
+    return "(" + (" OR ".join(clauses) or "FALSE") + ")", params
+
+
+def _range_clauses(site_id: int, start: dt.date, end: dt.date) -> tuple[list[str], dict]:
+    """The plain bucket ranges of _range_filter, one condition each, and their params."""
     months = _built_months(site_id, start, end)
     ranges: list[tuple[str, dt.date, dt.date]] = []
     for month in months:  # consecutive months become one range
@@ -120,7 +126,16 @@ def _range_filter(site_id: int, start: dt.date, end: dt.date) -> tuple[str, dict
     for i, (grain, lo, hi) in enumerate(ranges + days):
         params[f"r{i}_lo"], params[f"r{i}_hi"] = lo, hi
         clauses.append(f"(grain = '{grain}' AND bucket >= %(r{i}_lo)s AND bucket < %(r{i}_hi)s)")
-    return "(" + (" OR ".join(clauses) or "FALSE") + ")", params
+    return clauses, params
+
+
+def _ranked_rows(clauses: list[str], where: str, columns: str) -> str:
+    """The rows of the bucket ranges `clauses` as a UNION ALL of one plain range per branch: each branch is an
+    index-only range scan of rollups_rank (an OR of ranges would only filter a scan of every grain's rows)."""
+    if not clauses:
+        return f"SELECT {columns} FROM derived.rollups WHERE FALSE"
+    return " UNION ALL ".join(f"SELECT {columns} FROM derived.rollups WHERE {where} AND {clause}"
+                              for clause in clauses)
 
 
 # The same buckets as equality lists: with `value = ANY(...)` the primary key is probed per (bucket, value).
@@ -216,15 +231,18 @@ def list_breakdown(site, dimension: str, start: dt.date, end: dt.date, order_by:
     check_dimension(dimension)
     if order_by not in ORDERINGS:
         raise UnsupportedQuery(f"unknown ordering {order_by!r}; expected one of {', '.join(ORDERINGS)}")
-    condition, params = _range_filter(site.pk, start, end)
+    clauses, params = _range_clauses(site.pk, start, end)
     params |= {"site_id": site.pk, "dimension": dimension, "bots": _bots(include_bots), "limit": limit,
                "offset": offset}
     rank = "sum(visitors)" if order_by == "visitors" else f"sum({order_by})"
-    with connection.cursor() as cursor:
-        # Rank on one sum only (cheap over thousands of values), then read the few winners' rows whole.
+    with transaction.atomic(), connection.cursor() as cursor:
+        # Rank on one sum only (cheap over thousands of values), then read the few winners' rows whole. Serial:
+        # starting parallel workers costs more than the index-only scans they would share.
+        cursor.execute("SET LOCAL max_parallel_workers_per_gather = 0")
+        where = "site_id = %(site_id)s AND dimension = %(dimension)s AND is_bot = ANY(%(bots)s)"
+        ranked = _ranked_rows(clauses, where, f"value, {order_by}")
         cursor.execute(
-            f"""SELECT value FROM derived.rollups
-                WHERE site_id = %(site_id)s AND dimension = %(dimension)s AND is_bot = ANY(%(bots)s) AND {condition}
+            f"""SELECT value FROM ({ranked}) r
                 GROUP BY value ORDER BY {rank} DESC, value LIMIT %(limit)s OFFSET %(offset)s""",
             params,
         )

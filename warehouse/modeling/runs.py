@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from django.db import connection, transaction
 
 from warehouse.locks import lock_key
-from warehouse.modeling import manifests, staging
+from warehouse.modeling import ddl, manifests, staging
 from warehouse.modeling.config import ModelConfig, get_config
 from warehouse.modeling.goals import conversions_recount, goals_stage
 from warehouse.modeling.models import Goal, goals_hash
@@ -74,6 +74,7 @@ def model_run(full_refresh: bool = False, progress: Progress | None = None) -> R
         if not acquired:
             return RunResult("skipped")
         sites = list(Site.objects.all())
+        ddl.ensure_indexes()
         if full_refresh or manifests.get_high_water() is None:
             sessions, events = _refresh(config, sites, everything=True, progress=progress)
             return RunResult("full", sessions, events, 0, time.monotonic() - started)
