@@ -3,6 +3,8 @@
 Every function takes a parsed DashboardQuery and is cached as a tile. The numbers come from the data models'
 public interface (`warehouse.modeling.api`: rollups and derived tables) once the models have run for the site;
 before that, `dashboards.rawfallback` answers from `atomic.events` so that a fresh install shows something.
+Filters from the URL (any number, combined with AND; is, is_not, contains; custom properties) go to the models
+as conditions: one `is` filter reads the rollups, anything else the derived tables (never atomic.events).
 """
 
 from __future__ import annotations
@@ -14,6 +16,7 @@ from django.db import connection
 
 from dashboards import rawfallback
 from dashboards.errors import QueryError, Unavailable
+from dashboards.filters import DIMENSIONS
 from dashboards.periods import DateRange
 from dashboards.query import DashboardQuery
 from dashboards.tiles import tile
@@ -25,6 +28,8 @@ __all__ = ["Cohort", "FunnelStepRow", "Live", "Point", "Row", "Totals", "Unavail
 # Our dimension names -> the models' (warehouse.modeling.api.DIMENSIONS).
 MODEL_DIMENSIONS = {"event_name": "event"}
 PAGE_DIMENSIONS = ("page",)
+# Breakdowns the models answer only without filters (warehouse.modeling.filtered groups sessions, pages, events).
+UNFILTERED_ONLY = ("goal",)
 
 
 @dataclass(frozen=True)
@@ -101,6 +106,8 @@ def list_breakdown(query: DashboardQuery, dimension: str, limit: int = 10, offse
         name = MODEL_DIMENSIONS.get(dimension, dimension)
         if name not in api.DIMENSIONS:
             raise Unavailable(f"The data models have no {dimension!r} breakdown yet.")
+        if query.filters and name in UNFILTERED_ONLY:
+            raise Unavailable(f"The data models have no filtered {dimension!r} breakdown yet.")
         rows = _call(api.list_breakdown, query.site, name, query.period.start, query.period.end,
                      filters=_model_filters(query), limit=limit, offset=offset)
         return [_row(r.value, r.metrics, per_view=dimension in PAGE_DIMENSIONS) for r in rows]
@@ -140,17 +147,20 @@ def _api():
     return api
 
 
-def _model_filters(query: DashboardQuery) -> dict[str, str] | None:
-    """The models take {dimension: value} equality filters; anything else is a clear 400 for now."""
-    filters: dict[str, str] = {}
+def _model_filters(query: DashboardQuery) -> list | None:
+    """The query's filters as the models' conditions (warehouse.modeling.api.Condition): all must hold (AND),
+    each `is`, `is_not` or `contains` on a dimension, or on a custom property (dimension 'prop')."""
+    if not query.filters:
+        return None
+    api = _api()
+    conditions = []
     for condition in query.filters:
-        if condition.op != "is" or condition.prop:
-            raise QueryError("f", "Only 'is' filters on dimensions are supported by the data models yet.")
         name = MODEL_DIMENSIONS.get(condition.dimension, condition.dimension)
-        if name in filters:
-            raise QueryError("f", f"Filter {condition.dimension} at most once.")
-        filters[name] = condition.value
-    return filters or None
+        if condition.dimension != "prop" and (name not in api.DIMENSIONS or name == "all"):
+            raise QueryError("f", f"The data models cannot filter by {DIMENSIONS[condition.dimension]} yet; "
+                                  "remove that filter.")
+        conditions.append(api.Condition(name, condition.value, condition.op, condition.prop))
+    return conditions
 
 
 def _call(function, *args, **kwargs):

@@ -42,6 +42,12 @@ class SiteAPIView(APIView):
     authentication_classes = [ApiTokenAuthentication, authentication.SessionAuthentication]
     permission_classes = [permissions.IsAuthenticated]
 
+    def handle_exception(self, exc: Exception) -> Response:
+        # A question the query layer cannot answer (e.g. a filter the data models do not take) is a 400.
+        if isinstance(exc, QueryError):
+            exc = ValidationError({exc.param: [exc.message]})
+        return super().handle_exception(exc)
+
     def get_access(self, slug: str) -> SiteAccess:
         try:
             return get_site_access(self.request.user, slug)

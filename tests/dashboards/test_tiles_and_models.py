@@ -11,6 +11,7 @@ from dashboards import selectors, tiles
 from dashboards.errors import QueryError, Unavailable
 from dashboards.query import parse_query
 from tests.dashboards.conftest import RANGE, load, shop_events
+from warehouse.modeling.api import Condition
 
 pytestmark = pytest.mark.django_db
 
@@ -86,8 +87,8 @@ def models(monkeypatch):
 
     def get_overview(site, start, end, filters=None, include_bots=False):
         calls.append(("overview", start, end, filters))
-        if filters and len(filters) > 1:
-            raise UnsupportedQuery("several filters at once are not supported yet")
+        if filters and any(c.op == "contains" and c.dimension == "page" for c in filters):
+            raise UnsupportedQuery("no page substrings here")
         return Metrics(visitors=7, page_views=20, sessions=10, bounces=4, engaged_time_s=300, conversions=2)
 
     def list_breakdown(site, dimension, start, end, filters=None, order_by="visitors", limit=10, offset=0,
@@ -98,8 +99,9 @@ def models(monkeypatch):
     def list_timeseries(site, start, end, interval="day", filters=None, include_bots=False):
         return [TimeseriesPoint(dt.datetime(2026, 11, 30), Metrics(visitors=1, page_views=2, sessions=1))]
 
-    fake = FakeModels(DIMENSIONS=("all", "page", "event", "source", "goal"), get_overview=get_overview,
-                      list_breakdown=list_breakdown, list_timeseries=list_timeseries, UnsupportedQuery=UnsupportedQuery)
+    fake = FakeModels(DIMENSIONS=("all", "page", "event", "source", "country", "goal"), get_overview=get_overview,
+                      list_breakdown=list_breakdown, list_timeseries=list_timeseries, UnsupportedQuery=UnsupportedQuery,
+                      Condition=Condition)
     monkeypatch.setattr(selectors, "_api", lambda: fake)
     monkeypatch.setattr(selectors, "uses_models", lambda site_id: True)
     return calls
@@ -110,19 +112,30 @@ def test_the_models_answer_once_they_have_run(shop, models):
     totals = selectors.get_totals(query)
     assert (totals.visitors, totals.sessions, totals.page_views, totals.bounce_rate) == (7, 10, 20, 0.4)
     assert totals.engaged_seconds == 30 and totals.conversions == 2
-    assert models[0] == ("overview", dt.date(2026, 11, 30), dt.date(2026, 12, 1), {"event": "signup"})
+    assert models[0] == ("overview", dt.date(2026, 11, 30), dt.date(2026, 12, 1), [Condition("event", "signup")])
     row, = selectors.list_breakdown(parse_query(shop, _params(RANGE)), "page", limit=5, offset=5)
     assert (row.value, row.visitors, row.page_views, row.engaged_seconds) == ("/home", 5, 8, 10)
     assert models[-1] == ("breakdown", "page", None, 5, 5)
 
 
+def test_all_filters_go_to_the_models_as_conditions(shop, models):
+    query = parse_query(shop, _params(f"{RANGE}&f=country:is:FR&f=page:is_not:/&f=prop:plan:contains:pro"))
+    selectors.get_totals(query)
+    assert models[-1][3] == [Condition("country", "FR"), Condition("page", "/", "is_not"),
+                             Condition("prop", "pro", "contains", "plan")]
+    selectors.list_breakdown(query, "source")
+    assert models[-1][2] == models[0][3]
+
+
 def test_questions_the_models_cannot_answer_are_clear(shop, models):
-    with pytest.raises(QueryError, match="not supported"):
-        selectors.get_totals(parse_query(shop, _params(f"{RANGE}&f=country:is:FR&f=page:is:/")))
-    with pytest.raises(QueryError, match="Only 'is' filters"):
-        selectors.get_totals(parse_query(shop, _params(f"{RANGE}&f=country:contains:F")))
+    with pytest.raises(QueryError, match="cannot answer this yet: no page substrings"):
+        selectors.get_totals(parse_query(shop, _params(f"{RANGE}&f=country:is:FR&f=page:contains:/")))
+    with pytest.raises(QueryError, match="cannot filter by UTM term"):
+        selectors.get_totals(parse_query(shop, _params(f"{RANGE}&f=term:is:x")))
     with pytest.raises(Unavailable):
         selectors.list_breakdown(parse_query(shop, _params(RANGE)), "term")
+    with pytest.raises(Unavailable):
+        selectors.list_breakdown(parse_query(shop, _params(f"{RANGE}&f=country:is:FR")), "goal")
 
 
 def test_pages_read_the_models_not_atomic_events(client, viewer, models):

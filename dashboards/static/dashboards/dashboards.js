@@ -34,8 +34,10 @@
     dimension.addEventListener("change", function () { propBox.hidden = dimension.value !== "prop"; });
     form.addEventListener("submit", function (event) {
       var value = form.querySelector("#filter-value").value;
+      var prop = form.querySelector("#filter-prop");
       if (!value) { event.preventDefault(); return; }
-      var head = dimension.value === "prop" ? "prop:" + form.querySelector("#filter-prop").value : dimension.value;
+      if (dimension.value === "prop" && !prop.value) { event.preventDefault(); prop.focus(); return; }
+      var head = dimension.value === "prop" ? "prop:" + prop.value : dimension.value;
       var expression = form.querySelector("#filter-expression");
       expression.value = head + ":" + form.querySelector("#filter-op").value + ":" + value;
       expression.disabled = false;
