@@ -14,7 +14,7 @@ from pathlib import Path
 from queue import Empty
 from typing import Any
 
-from django.db import connection, connections, transaction
+from django.db import connections, transaction
 
 from enrichment.versioning import ConfigWatcher
 from iglu import api as iglu
@@ -171,19 +171,11 @@ def _batches_run(path: Path, options: ImportOptions, summary: FileSummary, progr
             if _watcher.changed():
                 iglu.clear_caches()
             with transaction.atomic():
-                _relaxed_commit()
                 counts = items_load(items)
             summary.counts.add(counts)
             if progress:
                 progress(counter.consumed - reported, counts)
                 reported = counter.consumed
-
-
-def _relaxed_commit() -> None:
-    """An import's batch need not wait for its commit to reach the disk: the file is the durable copy, and a
-    batch lost in a crash was lost whole (its manifest rows with it), so the resumed run loads it again."""
-    with connection.cursor() as cursor:
-        cursor.execute("SET LOCAL synchronous_commit = off")
 
 
 # --- parallel ---------------------------------------------------------------------------------------------------
