@@ -35,7 +35,8 @@ def start_tree(tree: Path, redis_port: int, key: str) -> tuple[subprocess.Popen,
            "REDIS_URL": f"redis://127.0.0.1:{redis_port}/0", "RAW_STREAM_KEY": key}
     process = subprocess.Popen(
         [sys.executable, "-m", "uvicorn", "snowplow_site.asgi:application", "--port", str(port), "--http",
-         "httptools", "--loop", "uvloop", "--workers", "1", "--no-access-log", "--log-level", "warning"],
+         "httptools", "--loop", "uvloop", "--workers", "1", "--no-access-log", "--no-proxy-headers", "--log-level",
+         "warning"],
         cwd=tree, env=env)
     wait_for_port(port, timeout=60.0)
     return process, port
