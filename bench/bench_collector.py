@@ -5,10 +5,10 @@
     (c) a bare Django view returning the same GIF (no middleware)
     (d) a bare ASGI app returning it
 
-Each is served by `uvicorn --http httptools --loop uvloop --no-proxy-headers --no-access-log` (the flags production
-and quickstart use; the collector itself decides which forwarding headers to trust) with the same worker count and driven by wrk
-(Debian package `wrk`) on loopback for the same time; without wrk a small asyncio client is used instead.
-Prints requests/s, p50/p99 latency and the server's resident memory, then the ratios a/c and a/d.
+Each is served by `uvicorn --http httptools --loop uvloop --no-proxy-headers --no-access-log` (the flags
+production and quickstart use; the collector itself decides which forwarding headers to trust) with the same
+worker count and driven by wrk (Debian package `wrk`) on loopback for the same time; without wrk a small asyncio
+client is used instead. Prints requests/s, p50/p99 latency and the server's resident memory, then a/c and a/d.
 
     DATABASE_URL=postgres://postgres@127.0.0.1:5432/snowplow python bench/bench_collector.py [--duration 10]
 """
@@ -89,7 +89,8 @@ def start_server(scenario: Scenario, workers: int, redis_port: int) -> tuple[sub
     if scenario.redis:
         env.update(RAW_SINK="redis", REDIS_URL=f"redis://127.0.0.1:{redis_port}/0", RAW_STREAM_KEY="bench:raw")
     command = [sys.executable, "-m", "uvicorn", scenario.app, "--port", str(port), "--http", "httptools",
-               "--loop", "uvloop", "--workers", str(workers), "--no-access-log", "--no-proxy-headers", "--log-level", "warning",
+               "--loop", "uvloop", "--workers", str(workers), "--no-access-log", "--no-proxy-headers",
+               "--log-level", "warning",
                "--app-dir", str(ROOT / "bench")]
     process = subprocess.Popen(command, cwd=ROOT, env=env)
     wait_for_port(port, timeout=30.0)
